@@ -1,0 +1,3 @@
+module github.com/linkemu/linkemu
+
+go 1.26
