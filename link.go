@@ -158,3 +158,9 @@ func ValidateClusterLinkID(id string) error {
 	}
 	return nil
 }
+
+// LinkWriterPrefix starts the transactional.id of every produce request that
+// linkemu's replication sends to a destination cluster. The embedded brokers'
+// read-only guard lets such requests write to mirror topics and refuses all
+// others. It identifies linkemu's own writes; it is not a security boundary.
+const LinkWriterPrefix = "__linkemu-link-"
