@@ -1,0 +1,45 @@
+package broker
+
+import (
+	"context"
+	"errors"
+
+	linkemu "github.com/linkemu/linkemu"
+	"github.com/twmb/franz-go/pkg/kerr"
+)
+
+// kafkaError turns a Kafka error into a linkemu error whose message names the
+// object. what describes the object, e.g. "Topic 'orders'".
+func kafkaError(err error, what string) error {
+	if err == nil {
+		return nil
+	}
+	var le *linkemu.Error
+	if errors.As(err, &le) {
+		return err
+	}
+	var ke *kerr.Error
+	if !errors.As(err, &ke) {
+		if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+			return linkemu.Errorf(linkemu.EUNAVAILABLE, "%s: the cluster did not answer in time; check that its brokers are up.", what)
+		}
+		return linkemu.Errorf(linkemu.EUNAVAILABLE, "%s: cannot reach the cluster: %v", what, err)
+	}
+	switch ke {
+	case kerr.UnknownTopicOrPartition, kerr.UnknownTopicID:
+		return linkemu.Errorf(linkemu.EUNKNOWNTOPIC, "This server does not host this topic-partition.")
+	case kerr.TopicAlreadyExists:
+		return linkemu.Errorf(linkemu.ECONFLICT, "%s already exists.", what)
+	case kerr.InvalidPartitions, kerr.InvalidReplicationFactor, kerr.InvalidReplicaAssignment,
+		kerr.InvalidConfig, kerr.InvalidRequest, kerr.PolicyViolation, kerr.InvalidTopicException,
+		kerr.UnsupportedVersion, kerr.InvalidRecord:
+		return linkemu.Errorf(linkemu.EINVALID, "%s: %s", what, ke.Description)
+	case kerr.TopicAuthorizationFailed, kerr.ClusterAuthorizationFailed, kerr.GroupAuthorizationFailed:
+		return linkemu.Errorf(linkemu.EFORBIDDEN, "Request is not authorized: %s", ke.Description)
+	case kerr.SaslAuthenticationFailed:
+		return linkemu.Errorf(linkemu.EUNAUTHORIZED, "Authentication failed")
+	case kerr.BrokerNotAvailable, kerr.LeaderNotAvailable, kerr.NotController, kerr.RequestTimedOut, kerr.CoordinatorNotAvailable:
+		return linkemu.Errorf(linkemu.EUNAVAILABLE, "%s: %s", what, ke.Description)
+	}
+	return linkemu.Errorf(linkemu.EINTERNAL, "%s: %v", what, err)
+}

@@ -1,0 +1,125 @@
+package broker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+	"time"
+
+	linkemu "github.com/linkemu/linkemu"
+	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
+)
+
+// ProbeError is why a cluster could not be reached, classified as
+// Confluent's link_error.
+type ProbeError struct {
+	Kind    linkemu.LinkError
+	Message string
+}
+
+func (e *ProbeError) Error() string { return e.Message }
+
+// Probe connects to the cluster as cc says and returns the cluster ID the
+// brokers report. Failures are *ProbeError. Probe checks name resolution and
+// TCP reachability of the bootstrap servers itself, so that each failure gets
+// the right link_error instead of a bare timeout.
+func Probe(ctx context.Context, cc ConnConfig, timeout time.Duration) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	if err := reachable(ctx, cc.Bootstrap); err != nil {
+		return "", err
+	}
+	cl, err := NewClient(cc, kgo.RequestRetries(1), kgo.RetryTimeout(timeout))
+	if err != nil {
+		return "", &ProbeError{Kind: linkemu.LinkErrUnknown, Message: err.Error()}
+	}
+	defer cl.Close()
+	return clusterID(ctx, cl)
+}
+
+// ClusterID asks a connected client for the cluster ID, classifying failures
+// like Probe.
+func ClusterID(ctx context.Context, cl *kgo.Client) (string, error) {
+	return clusterID(ctx, cl)
+}
+
+func clusterID(ctx context.Context, cl *kgo.Client) (string, error) {
+	req := kmsg.NewPtrMetadataRequest()
+	resp, err := req.RequestWith(ctx, cl)
+	if err != nil {
+		return "", classify(ctx, err)
+	}
+	if resp.ClusterID == nil {
+		return "", &ProbeError{Kind: linkemu.LinkErrUnknown, Message: "the brokers did not report a cluster ID (Kafka older than 0.10.1?)"}
+	}
+	return *resp.ClusterID, nil
+}
+
+func classify(ctx context.Context, err error) *ProbeError {
+	var ke *kerr.Error
+	switch {
+	case errors.Is(err, kerr.SaslAuthenticationFailed), errors.Is(err, kerr.IllegalSaslState),
+		errors.Is(err, kerr.UnsupportedSaslMechanism):
+		return &ProbeError{Kind: linkemu.LinkErrAuthentication, Message: fmt.Sprintf("Authentication with the remote cluster failed: %v. Check the credentials in sasl.jaas.config and sasl.mechanism.", err)}
+	case isTLSError(err):
+		return &ProbeError{Kind: linkemu.LinkErrAuthentication, Message: fmt.Sprintf("TLS handshake with the remote cluster failed: %v. Check security.protocol and the ssl.* configs.", err)}
+	case errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil:
+		return &ProbeError{Kind: linkemu.LinkErrTimeout, Message: "Timed out waiting for the remote cluster to answer. Check bootstrap.servers and security.protocol (a TLS or SASL mismatch can look like a timeout)."}
+	case errors.As(err, &ke):
+		return &ProbeError{Kind: linkemu.LinkErrUnknown, Message: fmt.Sprintf("The remote cluster refused the connection: %v.", err)}
+	default:
+		return &ProbeError{Kind: linkemu.LinkErrBootstrapTCPConnection, Message: fmt.Sprintf("Cannot talk to the remote cluster: %v.", err)}
+	}
+}
+
+func isTLSError(err error) bool {
+	s := err.Error()
+	return strings.Contains(s, "tls:") || strings.Contains(s, "x509:")
+}
+
+// reachable resolves and dials every bootstrap server; it succeeds as soon as
+// one accepts a TCP connection.
+func reachable(ctx context.Context, bootstrap []string) error {
+	if len(bootstrap) == 0 {
+		return &ProbeError{Kind: linkemu.LinkErrUnresolvableBootstrap, Message: "No bootstrap servers: set bootstrap.servers."}
+	}
+	var resolved []string
+	var lastDNS, lastDial error
+	for _, hp := range bootstrap {
+		host, port, err := net.SplitHostPort(hp)
+		if err != nil {
+			return &ProbeError{Kind: linkemu.LinkErrUnresolvableBootstrap, Message: fmt.Sprintf("Bootstrap server %q is not host:port.", hp)}
+		}
+		addrs, err := net.DefaultResolver.LookupHost(ctx, host)
+		if err != nil {
+			lastDNS = err
+			continue
+		}
+		for _, a := range addrs {
+			resolved = append(resolved, net.JoinHostPort(a, port))
+		}
+	}
+	if len(resolved) == 0 {
+		if ctx.Err() != nil {
+			return &ProbeError{Kind: linkemu.LinkErrTimeout, Message: "Timed out resolving bootstrap.servers."}
+		}
+		return &ProbeError{Kind: linkemu.LinkErrUnresolvableBootstrap, Message: fmt.Sprintf("Cannot resolve any of bootstrap.servers %s: %v.", strings.Join(bootstrap, ","), lastDNS)}
+	}
+	var d net.Dialer
+	for _, a := range resolved {
+		conn, err := d.DialContext(ctx, "tcp", a)
+		if err == nil {
+			conn.Close()
+			return nil
+		}
+		lastDial = err
+	}
+	if ctx.Err() != nil {
+		return &ProbeError{Kind: linkemu.LinkErrTimeout, Message: fmt.Sprintf("Timed out connecting to bootstrap.servers %s.", strings.Join(bootstrap, ","))}
+	}
+	return &ProbeError{Kind: linkemu.LinkErrBootstrapTCPConnection, Message: fmt.Sprintf("Cannot open a TCP connection to any of bootstrap.servers %s: %v.", strings.Join(bootstrap, ","), lastDial)}
+}

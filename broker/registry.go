@@ -1,0 +1,131 @@
+package broker
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	linkemu "github.com/linkemu/linkemu"
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kgo"
+)
+
+// Cluster is one Kafka cluster the emulator serves.
+type Cluster struct {
+	ID       string
+	Embedded *Embedded // nil for an external cluster
+
+	conn   ConnConfig
+	client *kgo.Client
+	admin  *kadm.Client
+}
+
+// NewEmbeddedCluster wraps a started embedded cluster.
+func NewEmbeddedCluster(e *Embedded) (*Cluster, error) {
+	return newCluster(e.ID(), e, e.ConnConfig())
+}
+
+// ConnectExternal connects to an external cluster and checks that its
+// brokers report the expected cluster ID.
+func ConnectExternal(ctx context.Context, id string, cc ConnConfig, timeout time.Duration) (*Cluster, error) {
+	got, err := Probe(ctx, cc, timeout)
+	if err != nil {
+		return nil, fmt.Errorf("cluster %s at %s: %w", id, strings.Join(cc.Bootstrap, ","), err)
+	}
+	if got != id {
+		return nil, fmt.Errorf("cluster %s at %s: the brokers report cluster ID %q; register it as --cluster %s=%s", id, strings.Join(cc.Bootstrap, ","), got, got, strings.Join(cc.Bootstrap, ","))
+	}
+	return newCluster(id, nil, cc)
+}
+
+func newCluster(id string, e *Embedded, cc ConnConfig) (*Cluster, error) {
+	cl, err := NewClient(cc, kgo.ClientID("linkemu-admin"), kgo.RetryTimeout(10*time.Second))
+	if err != nil {
+		return nil, fmt.Errorf("cluster %s: %w", id, err)
+	}
+	return &Cluster{ID: id, Embedded: e, conn: cc, client: cl, admin: kadm.NewClient(cl)}, nil
+}
+
+// Bootstrap returns the cluster's bootstrap addresses.
+func (c *Cluster) Bootstrap() []string { return slices.Clone(c.conn.Bootstrap) }
+
+// Conn returns how the emulator connects to the cluster.
+func (c *Cluster) Conn() ConnConfig { return c.conn }
+
+// Client returns the emulator's franz-go client for the cluster.
+func (c *Cluster) Client() *kgo.Client { return c.client }
+
+// Admin returns the emulator's admin client for the cluster.
+func (c *Cluster) Admin() *kadm.Client { return c.admin }
+
+// Ping checks that the cluster answers, within timeout.
+func (c *Cluster) Ping(ctx context.Context, timeout time.Duration) error {
+	if c.Embedded != nil && !c.Embedded.Running() {
+		return &ProbeError{Kind: linkemu.LinkErrBootstrapTCPConnection, Message: fmt.Sprintf("embedded cluster %s is stopped", c.ID)}
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	_, err := clusterID(ctx, c.client)
+	return err
+}
+
+// Close closes the emulator's clients and, for an embedded cluster, the broker.
+func (c *Cluster) Close() {
+	c.client.Close()
+	if c.Embedded != nil {
+		c.Embedded.Close()
+	}
+}
+
+// Registry holds the clusters the emulator serves.
+type Registry struct {
+	mu       sync.RWMutex
+	clusters map[string]*Cluster
+}
+
+// NewRegistry returns an empty registry.
+func NewRegistry() *Registry { return &Registry{clusters: make(map[string]*Cluster)} }
+
+// Add registers a cluster; IDs must be unique.
+func (r *Registry) Add(c *Cluster) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if _, dup := r.clusters[c.ID]; dup {
+		return fmt.Errorf("cluster %s is registered twice", c.ID)
+	}
+	r.clusters[c.ID] = c
+	return nil
+}
+
+// Get returns the cluster id, or ENOTFOUND with Confluent's message.
+func (r *Registry) Get(id string) (*Cluster, error) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	if c, ok := r.clusters[id]; ok {
+		return c, nil
+	}
+	return nil, linkemu.Errorf(linkemu.ENOTFOUND, "Cluster %s cannot be found.", id)
+}
+
+// List returns the clusters sorted by ID.
+func (r *Registry) List() []*Cluster {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	out := make([]*Cluster, 0, len(r.clusters))
+	for _, c := range r.clusters {
+		out = append(out, c)
+	}
+	slices.SortFunc(out, func(a, b *Cluster) int { return strings.Compare(a.ID, b.ID) })
+	return out
+}
+
+// Close closes every cluster in reverse ID order.
+func (r *Registry) Close() {
+	cs := r.List()
+	for i := len(cs) - 1; i >= 0; i-- {
+		cs[i].Close()
+	}
+}

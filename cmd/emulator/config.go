@@ -1,0 +1,262 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/linkemu/linkemu/broker"
+	"github.com/linkemu/linkemu/emulator"
+	"gopkg.in/yaml.v3"
+)
+
+// settings are the command-line settings, each also an EMULATOR_<NAME>
+// environment variable; flags win over the environment.
+type settings struct {
+	HTTPAddr        string
+	PublicURL       string
+	DataDir         string
+	Embedded        multiFlag
+	Clusters        multiFlag
+	ConfigFile      string
+	APIKeys         multiFlag
+	LogLevel        string
+	LogFormat       string
+	ShutdownTimeout time.Duration
+}
+
+// multiFlag is a repeatable flag. From the environment, values are separated
+// by whitespace or semicolons.
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, " ") }
+func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
+
+// fileConfig is the YAML file given with --config. It carries what does not
+// fit on a command line: credentials and TLS for external clusters, SASL
+// users of embedded clusters, API keys.
+type fileConfig struct {
+	Clusters []struct {
+		ID               string           `yaml:"id"`
+		Bootstrap        []string         `yaml:"bootstrap"`
+		SecurityProtocol string           `yaml:"security_protocol"`
+		SASLMechanism    string           `yaml:"sasl_mechanism"`
+		Username         string           `yaml:"username"`
+		Password         string           `yaml:"password"`
+		TLS              *broker.TLSFiles `yaml:"tls"`
+	} `yaml:"clusters"`
+	Embedded []struct {
+		ID         string            `yaml:"id"`
+		Listen     string            `yaml:"listen"`
+		Advertised string            `yaml:"advertised"`
+		SASLUsers  []broker.SASLUser `yaml:"sasl_users"`
+	} `yaml:"embedded"`
+	APIKeys []struct {
+		Key    string `yaml:"key"`
+		Secret string `yaml:"secret"`
+	} `yaml:"api_keys"`
+}
+
+const usageHeader = `linkemu: a local, Confluent-compatible emulator of Cluster Linking.
+
+Usage: emulator [flags]
+
+Every flag can also be set with an environment variable EMULATOR_<NAME>, e.g.
+EMULATOR_HTTP_ADDR=:8090; flags win. Repeatable flags take several values from
+the environment separated by spaces or semicolons.
+
+Flags:
+`
+
+func newFlagSet(s *settings, out io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("emulator", flag.ContinueOnError)
+	fs.SetOutput(out)
+	fs.StringVar(&s.HTTPAddr, "http-addr", ":8090", "REST API listen address")
+	fs.StringVar(&s.PublicURL, "public-url", "", "base URL of metadata.self links, e.g. http://linkemu:8090 behind a proxy or in compose (default: from each request's Host)")
+	fs.StringVar(&s.DataDir, "data-dir", "./data", "directory of all state: the bbolt store (linkemu.db) and the embedded brokers' logs (clusters/<ID>)")
+	fs.Var(&s.Embedded, "embedded", "embedded cluster ID=HOST:PORT (repeatable; replaces the defaults lkc-east=127.0.0.1:19092 and lkc-west=127.0.0.1:29092); 'none' starts none")
+	fs.Var(&s.Clusters, "cluster", "external cluster ID=HOST:PORT[,HOST:PORT...] (repeatable); credentials and TLS go in --config")
+	fs.StringVar(&s.ConfigFile, "config", "", "YAML file with cluster credentials, TLS, embedded SASL users and API keys (see README)")
+	fs.Var(&s.APIKeys, "api-key", "KEY:SECRET required as HTTP Basic auth on every v3 call (repeatable); none means no auth")
+	fs.StringVar(&s.LogLevel, "log-level", "info", "debug, info, warn or error")
+	fs.StringVar(&s.LogFormat, "log-format", "text", "text or json")
+	fs.DurationVar(&s.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "deadline for a graceful shutdown on SIGINT/SIGTERM")
+	fs.Usage = func() {
+		fmt.Fprint(out, usageHeader)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseSettings reads flags over environment variables.
+func parseSettings(args []string, getenv func(string) string, out io.Writer) (*settings, error) {
+	s := &settings{}
+	fs := newFlagSet(s, out)
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected argument %q; see --help", fs.Arg(0))
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	var errs []error
+	fs.VisitAll(func(f *flag.Flag) {
+		if set[f.Name] {
+			return
+		}
+		v := getenv(envName(f.Name))
+		if v == "" {
+			return
+		}
+		if _, multi := f.Value.(*multiFlag); multi {
+			for _, part := range strings.FieldsFunc(v, func(r rune) bool { return r == ';' || r == ' ' || r == '\n' || r == '\t' }) {
+				errs = append(errs, f.Value.Set(part))
+			}
+			return
+		}
+		if err := f.Value.Set(v); err != nil {
+			errs = append(errs, fmt.Errorf("%s=%q: %w", envName(f.Name), v, err))
+		}
+	})
+	return s, errors.Join(errs...)
+}
+
+func envName(flagName string) string {
+	return "EMULATOR_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+// options turns settings (and the YAML file) into emulator options.
+func (s *settings) options() (emulator.Options, error) {
+	opts := emulator.Options{HTTPAddr: s.HTTPAddr, PublicURL: s.PublicURL, DataDir: s.DataDir, APIKeys: map[string]string{}}
+	var fc fileConfig
+	if s.ConfigFile != "" {
+		b, err := os.ReadFile(s.ConfigFile)
+		if err != nil {
+			return opts, fmt.Errorf("--config: %w", err)
+		}
+		dec := yaml.NewDecoder(strings.NewReader(string(b)))
+		dec.KnownFields(true)
+		if err := dec.Decode(&fc); err != nil && !errors.Is(err, io.EOF) {
+			return opts, fmt.Errorf("--config %s: %w", s.ConfigFile, err)
+		}
+	}
+	if err := s.embedded(&opts, fc); err != nil {
+		return opts, err
+	}
+	if err := s.external(&opts, fc); err != nil {
+		return opts, err
+	}
+	for _, k := range fc.APIKeys {
+		opts.APIKeys[k.Key] = k.Secret
+	}
+	for _, kv := range s.APIKeys {
+		key, secret, ok := strings.Cut(kv, ":")
+		if !ok || key == "" || secret == "" {
+			return opts, fmt.Errorf("--api-key %q: expected KEY:SECRET", mask(kv))
+		}
+		opts.APIKeys[key] = secret
+	}
+	return opts, nil
+}
+
+func (s *settings) embedded(opts *emulator.Options, fc fileConfig) error {
+	specs := map[string]*emulator.EmbeddedSpec{}
+	var order []string
+	add := func(id string) *emulator.EmbeddedSpec {
+		if sp := specs[id]; sp != nil {
+			return sp
+		}
+		specs[id] = &emulator.EmbeddedSpec{ID: id}
+		order = append(order, id)
+		return specs[id]
+	}
+	for _, v := range s.Embedded {
+		if v == "none" {
+			if len(s.Embedded) > 1 {
+				return errors.New("--embedded none cannot be combined with other --embedded values")
+			}
+			opts.NoEmbedded = true
+			return nil
+		}
+		id, addr, ok := strings.Cut(v, "=")
+		if !ok || id == "" || !strings.Contains(addr, ":") {
+			return fmt.Errorf("--embedded %q: expected ID=HOST:PORT, e.g. lkc-east=127.0.0.1:19092", v)
+		}
+		add(id).Listen = addr
+	}
+	for _, e := range fc.Embedded {
+		sp := add(e.ID)
+		if sp.Listen == "" {
+			sp.Listen = e.Listen
+		}
+		sp.Advertised, sp.Users = e.Advertised, e.SASLUsers
+	}
+	if len(order) == 0 {
+		opts.Embedded = emulator.DefaultEmbedded(19092, 29092)
+		return nil
+	}
+	for _, id := range order {
+		if specs[id].Listen == "" {
+			return fmt.Errorf("embedded cluster %s has no listen address: pass --embedded %s=HOST:PORT", id, id)
+		}
+		opts.Embedded = append(opts.Embedded, *specs[id])
+	}
+	return nil
+}
+
+func (s *settings) external(opts *emulator.Options, fc fileConfig) error {
+	boot := map[string][]string{}
+	var order []string
+	for _, v := range s.Clusters {
+		id, list, ok := strings.Cut(v, "=")
+		if !ok || id == "" || list == "" {
+			return fmt.Errorf("--cluster %q: expected ID=HOST:PORT[,HOST:PORT...]", v)
+		}
+		if _, dup := boot[id]; !dup {
+			order = append(order, id)
+		}
+		boot[id] = strings.Split(list, ",")
+	}
+	fromFile := map[string]int{}
+	for i, c := range fc.Clusters {
+		fromFile[c.ID] = i
+		if _, dup := boot[c.ID]; !dup {
+			order = append(order, c.ID)
+			boot[c.ID] = c.Bootstrap
+		}
+	}
+	for _, id := range order {
+		cc := broker.ConnConfig{Bootstrap: boot[id], SecurityProtocol: broker.ProtoPlaintext}
+		if i, ok := fromFile[id]; ok {
+			c := fc.Clusters[i]
+			if c.SecurityProtocol != "" {
+				cc.SecurityProtocol = strings.ToUpper(c.SecurityProtocol)
+			}
+			cc.SASLMechanism, cc.Username, cc.Password = strings.ToUpper(c.SASLMechanism), c.Username, c.Password
+			if c.TLS != nil {
+				tc, err := c.TLS.Config()
+				if err != nil {
+					return fmt.Errorf("cluster %s tls: %w", id, err)
+				}
+				cc.TLS = tc
+			}
+		}
+		if len(cc.Bootstrap) == 0 {
+			return fmt.Errorf("cluster %s has no bootstrap servers: pass --cluster %s=HOST:PORT", id, id)
+		}
+		opts.External = append(opts.External, emulator.ExternalSpec{ID: id, Conn: cc})
+	}
+	return nil
+}
+
+func mask(s string) string {
+	if k, _, ok := strings.Cut(s, ":"); ok {
+		return k + ":****"
+	}
+	return "****"
+}

@@ -1,0 +1,276 @@
+package manager
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	linkemu "github.com/linkemu/linkemu"
+	"github.com/linkemu/linkemu/broker"
+	"github.com/linkemu/linkemu/store"
+)
+
+// CreateLinkRequest is a request to create one side of a link.
+type CreateLinkRequest struct {
+	Name                 string
+	SourceClusterID      string
+	DestinationClusterID string
+	RemoteClusterID      string
+	ClusterLinkID        string
+	Configs              map[string]string
+
+	// ValidateOnly checks everything and creates nothing.
+	ValidateOnly bool
+	// ValidateLink connects to the remote cluster with the link's
+	// credentials and checks its cluster ID (Confluent's default).
+	ValidateLink bool
+}
+
+// LinkStatus is a link with its runtime status, as the REST API reports it.
+type LinkStatus struct {
+	Link         *linkemu.Link
+	State        linkemu.LinkState
+	Error        linkemu.LinkError
+	ErrorMessage string
+	TopicNames   []string
+	Tasks        []linkemu.Task
+}
+
+// CreateLink validates and creates a link on cluster.
+func (m *Manager) CreateLink(ctx context.Context, cluster string, req CreateLinkRequest) error {
+	if _, err := m.cluster(cluster); err != nil {
+		return err
+	}
+	if err := linkemu.ValidateLinkName(req.Name); err != nil {
+		return err
+	}
+	configs, err := linkemu.NormalizeLinkConfigs(req.Configs)
+	if err != nil {
+		return err
+	}
+	l := &linkemu.Link{
+		Name: req.Name, ClusterID: cluster,
+		SourceClusterID: req.SourceClusterID, DestinationClusterID: req.DestinationClusterID, RemoteClusterID: req.RemoteClusterID,
+		Configs: configs, CreatedAt: m.cfg.Now().UTC(),
+	}
+	if err := checkLinkEnds(l); err != nil {
+		return err
+	}
+	if err := linkemu.CheckLinkConfigs(l.Configs); err != nil {
+		return err
+	}
+	switch {
+	case req.ClusterLinkID != "":
+		if err := linkemu.ValidateClusterLinkID(req.ClusterLinkID); err != nil {
+			return err
+		}
+		l.ClusterLinkID = req.ClusterLinkID
+	default:
+		l.ClusterLinkID = linkemu.NewClusterLinkID()
+	}
+	l.LinkID = linkemu.NewUUID()
+
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if err := m.store.View(func(tx *store.Tx) error {
+		_, err := tx.Link(cluster, l.Name)
+		if err == nil {
+			return linkemu.Errorf(linkemu.ECONFLICT, "Cluster link '%s' already exists.", l.Name)
+		}
+		if linkemu.ErrorCode(err) != linkemu.ENOTFOUND {
+			return err
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	if l.ConnectionMode() == linkemu.ConnOutbound {
+		cc, err := m.remoteConn(l)
+		if err != nil {
+			return err
+		}
+		if req.ValidateLink {
+			if err := m.validateRemote(ctx, l, cc); err != nil {
+				return err
+			}
+		}
+	}
+	if req.ValidateOnly {
+		return nil
+	}
+	if err := m.store.Update(func(tx *store.Tx) error { return tx.CreateLink(l) }); err != nil {
+		return err
+	}
+	m.log.Info("link created", "cluster", cluster, "link", l.Name, "mode", l.Mode(), "remote", l.RemoteID(), "cluster_link_id", l.ClusterLinkID)
+	m.startLink(l)
+	return nil
+}
+
+// checkLinkEnds checks that the link names exactly the remote cluster its
+// mode calls for, and not itself.
+func checkLinkEnds(l *linkemu.Link) error {
+	set := 0
+	for _, id := range []string{l.SourceClusterID, l.DestinationClusterID, l.RemoteClusterID} {
+		if id != "" {
+			set++
+		}
+	}
+	mode := l.Mode()
+	var want, field string
+	switch mode {
+	case linkemu.ModeDestination:
+		want, field = l.SourceClusterID, "source_cluster_id"
+	case linkemu.ModeSource:
+		want, field = l.DestinationClusterID, "destination_cluster_id"
+	case linkemu.ModeBidirectional:
+		want, field = l.RemoteClusterID, "remote_cluster_id"
+	}
+	if want == "" || set != 1 {
+		return linkemu.Errorf(linkemu.EINVALID, "A link with %s=%s must name its remote cluster in %s, and only there.", linkemu.CfgLinkMode, mode, field)
+	}
+	if want == l.ClusterID {
+		return linkemu.Errorf(linkemu.EINVALID, "Requested cluster ID matches local cluster ID '%s' - cannot create cluster link to self", l.ClusterID)
+	}
+	return nil
+}
+
+// validateRemote connects to the remote cluster as the link will and checks
+// its cluster ID.
+func (m *Manager) validateRemote(ctx context.Context, l *linkemu.Link, cc broker.ConnConfig) error {
+	got, err := broker.Probe(ctx, cc, m.cfg.ProbeTimeout)
+	if err != nil {
+		var pe *broker.ProbeError
+		if errors.As(err, &pe) {
+			return linkemu.Errorf(linkemu.EINVALID, "Unable to validate cluster link '%s' (%s): %s Create it with validate_link=false to skip this check.", l.Name, pe.Kind, pe.Message)
+		}
+		return linkemu.Errorf(linkemu.EINVALID, "Unable to validate cluster link '%s': %v", l.Name, err)
+	}
+	if want := l.RemoteID(); got != want {
+		return linkemu.Errorf(linkemu.EINVALID, "Expected cluster ID '%s' does not match resolved cluster ID '%s'", want, got)
+	}
+	return nil
+}
+
+// GetLink returns one link with its status. With includeTasks, Tasks is
+// never nil.
+func (m *Manager) GetLink(_ context.Context, cluster, name string, includeTasks bool) (*LinkStatus, error) {
+	if _, err := m.cluster(cluster); err != nil {
+		return nil, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var st *LinkStatus
+	err := m.store.View(func(tx *store.Tx) error {
+		l, err := tx.Link(cluster, name)
+		if err != nil {
+			return err
+		}
+		st, err = m.linkStatus(tx, l, includeTasks)
+		return err
+	})
+	return st, err
+}
+
+// ListLinks returns every link of cluster with its status.
+func (m *Manager) ListLinks(_ context.Context, cluster string) ([]*LinkStatus, error) {
+	if _, err := m.cluster(cluster); err != nil {
+		return nil, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []*LinkStatus
+	err := m.store.View(func(tx *store.Tx) error {
+		links, err := tx.Links(cluster)
+		if err != nil {
+			return err
+		}
+		for _, l := range links {
+			st, err := m.linkStatus(tx, l, false)
+			if err != nil {
+				return err
+			}
+			out = append(out, st)
+		}
+		return nil
+	})
+	return out, err
+}
+
+func (m *Manager) linkStatus(tx *store.Tx, l *linkemu.Link, includeTasks bool) (*LinkStatus, error) {
+	st := &LinkStatus{Link: l, State: linkemu.LinkUnknown, Error: linkemu.LinkErrUnknown, TopicNames: []string{}}
+	if rt := m.runtime(l.ClusterID, l.Name); rt != nil {
+		h := rt.Health()
+		st.State, st.Error, st.ErrorMessage = h.state, h.err, h.message
+		if includeTasks {
+			st.Tasks = rt.tasks(h)
+		}
+	}
+	if includeTasks && st.Tasks == nil {
+		st.Tasks = []linkemu.Task{}
+	}
+	mirrors, err := tx.Mirrors(l.ClusterID, l.Name)
+	if err != nil {
+		return nil, err
+	}
+	for _, mr := range mirrors {
+		st.TopicNames = append(st.TopicNames, mr.Name)
+	}
+	return st, nil
+}
+
+// DeleteLink deletes a link. A link that still has mirror topics is refused
+// unless force is set, which fails the mirrors over first.
+func (m *Manager) DeleteLink(ctx context.Context, cluster, name string, force, validateOnly bool) error {
+	if _, err := m.cluster(cluster); err != nil {
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var mirrors []*linkemu.Mirror
+	if err := m.store.View(func(tx *store.Tx) error {
+		if _, err := tx.Link(cluster, name); err != nil {
+			return err
+		}
+		var err error
+		mirrors, err = tx.Mirrors(cluster, name)
+		return err
+	}); err != nil {
+		return err
+	}
+	var inUse []string
+	for _, mr := range mirrors {
+		if mr.Status != linkemu.MirrorStopped {
+			inUse = append(inUse, mr.Name)
+		}
+	}
+	if len(inUse) > 0 && !force {
+		return linkemu.Errorf(linkemu.ECONFLICT, "Cluster link '%s' is in use by mirror topics: %s. Fail them over or promote them first, or delete the link with force=true, which fails them over.", name, strings.Join(inUse, ", "))
+	}
+	if validateOnly {
+		return nil
+	}
+	if len(inUse) > 0 {
+		if err := m.failoverLocked(ctx, cluster, name, inUse); err != nil {
+			return err
+		}
+	}
+	m.stopLink(cluster, name)
+	if err := m.store.Update(func(tx *store.Tx) error {
+		for _, mr := range mirrors {
+			// Stopped mirrors are plain topics now; forget their mirror state.
+			if err := tx.DeleteMirror(cluster, mr.Name); err != nil {
+				return err
+			}
+		}
+		return tx.DeleteLink(cluster, name)
+	}); err != nil {
+		return err
+	}
+	m.log.Info("link deleted", "cluster", cluster, "link", name, "force", force)
+	return nil
+}
+
+// failoverLocked stops the named mirrors at once. m.mu must be held.
+func (m *Manager) failoverLocked(_ context.Context, cluster, link string, mirrors []string) error {
+	return linkemu.Errorf(linkemu.ENOTIMPLEMENTED, "Failing over mirror topics %s of link '%s' is not implemented yet.", strings.Join(mirrors, ", "), link)
+}

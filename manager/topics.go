@@ -1,0 +1,111 @@
+package manager
+
+import (
+	"context"
+
+	linkemu "github.com/linkemu/linkemu"
+	"github.com/linkemu/linkemu/broker"
+	"github.com/linkemu/linkemu/store"
+)
+
+// Topics lists a cluster's topics.
+func (m *Manager) Topics(ctx context.Context, cluster string) ([]broker.Topic, error) {
+	c, err := m.cluster(cluster)
+	if err != nil {
+		return nil, err
+	}
+	return c.Topics(ctx)
+}
+
+// Topic describes one topic.
+func (m *Manager) Topic(ctx context.Context, cluster, name string) (broker.Topic, error) {
+	c, err := m.cluster(cluster)
+	if err != nil {
+		return broker.Topic{}, err
+	}
+	return c.Topic(ctx, name)
+}
+
+// CreateTopicRequest is a request to create a topic.
+type CreateTopicRequest struct {
+	Name              string
+	Partitions        int32 // -1: broker default
+	ReplicationFactor int16 // -1: broker default
+	Configs           map[string]*string
+	ValidateOnly      bool
+}
+
+// CreateTopic creates a topic on a cluster.
+func (m *Manager) CreateTopic(ctx context.Context, cluster string, req CreateTopicRequest) error {
+	c, err := m.cluster(cluster)
+	if err != nil {
+		return err
+	}
+	if req.Name == "" {
+		return linkemu.Errorf(linkemu.EINVALID, "topic_name is required.")
+	}
+	return c.CreateTopic(ctx, req.Name, req.Partitions, req.ReplicationFactor, req.Configs, req.ValidateOnly)
+}
+
+// SetPartitions grows a topic. Mirror topics take their partition count from
+// their source and refuse it.
+func (m *Manager) SetPartitions(ctx context.Context, cluster, name string, count int) error {
+	c, err := m.cluster(cluster)
+	if err != nil {
+		return err
+	}
+	if mr, _ := m.mirror(cluster, name); mr != nil && mr.Status != linkemu.MirrorStopped {
+		return linkemu.Errorf(linkemu.EINVALID, "Topic '%s' is a mirror topic of link '%s': its partition count follows the source topic '%s'. Add partitions to the source instead.", name, mr.LinkName, mr.SourceTopic)
+	}
+	return c.SetPartitions(ctx, name, count)
+}
+
+// DeleteTopic deletes a topic. Deleting a mirror topic also deletes its
+// mirror state, as Confluent does (Terraform destroys mirrors this way).
+func (m *Manager) DeleteTopic(ctx context.Context, cluster, name string) error {
+	c, err := m.cluster(cluster)
+	if err != nil {
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if err := c.DeleteTopic(ctx, name); err != nil {
+		return err
+	}
+	return m.store.Update(func(tx *store.Tx) error { return tx.DeleteMirror(cluster, name) })
+}
+
+// TopicConfigs returns a topic's configs.
+func (m *Manager) TopicConfigs(ctx context.Context, cluster, name string) ([]broker.TopicConfig, error) {
+	c, err := m.cluster(cluster)
+	if err != nil {
+		return nil, err
+	}
+	return c.TopicConfigs(ctx, name)
+}
+
+// AlterTopicConfigs sets (non-nil) and resets (nil) topic configs.
+func (m *Manager) AlterTopicConfigs(ctx context.Context, cluster, name string, changes map[string]*string, validateOnly bool) error {
+	c, err := m.cluster(cluster)
+	if err != nil {
+		return err
+	}
+	if _, err := c.Topic(ctx, name); err != nil {
+		return err
+	}
+	return c.AlterTopicConfigs(ctx, name, changes, validateOnly)
+}
+
+// mirror returns the stored mirror named name on cluster, or nil.
+func (m *Manager) mirror(cluster, name string) (*linkemu.Mirror, error) {
+	var mr *linkemu.Mirror
+	err := m.store.View(func(tx *store.Tx) error {
+		var err error
+		mr, err = tx.Mirror(cluster, name)
+		return err
+	})
+	if linkemu.ErrorCode(err) == linkemu.ENOTFOUND {
+		return nil, nil
+	}
+	return mr, err
+}

@@ -1,0 +1,172 @@
+// Package server is linkemu's HTTP layer: the Kafka REST v3 routes Confluent
+// serves for clusters, topics, cluster links and mirror topics, under both
+// /kafka/v3 (Confluent Cloud and Confluent Server's embedded REST) and /v3
+// (the standalone REST Proxy), plus /healthz and /readyz.
+//
+// Handlers decode the request, call the manager, and encode Confluent's wire
+// shapes from package api. Every error goes through writeError (errors.go),
+// the one place where linkemu's error codes become HTTP statuses and
+// {"error_code": N, "message": "..."} bodies. Every response, errors
+// included, is application/json: Confluent's generated clients refuse
+// anything else.
+package server
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+	linkemu "github.com/linkemu/linkemu"
+	"github.com/linkemu/linkemu/manager"
+)
+
+// Config configures a Server.
+type Config struct {
+	Manager *manager.Manager
+	Logger  *slog.Logger
+	// PublicURL is the base of metadata.self links, e.g. http://linkemu:8090.
+	// Empty derives it from each request's Host.
+	PublicURL string
+	// APIKeys, when not empty, turns on HTTP Basic auth for every v3 route:
+	// key to secret.
+	APIKeys map[string]string
+	// Observe, if set, is called after each request with its route pattern,
+	// status and duration (metrics).
+	Observe func(route, method string, status int, d time.Duration)
+}
+
+// Server serves the REST API.
+type Server struct {
+	cfg Config
+	mgr *manager.Manager
+	log *slog.Logger
+}
+
+// New returns a Server.
+func New(cfg Config) *Server {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
+	return &Server{cfg: cfg, mgr: cfg.Manager, log: cfg.Logger}
+}
+
+// Handler returns the HTTP handler of the whole API.
+func (s *Server) Handler() http.Handler {
+	r := chi.NewRouter()
+	r.Use(middleware.Recoverer, s.observe, jsonContentType)
+	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
+		writeErr(w, r, http.StatusNotFound, http.StatusNotFound, "HTTP 404 Not Found")
+	})
+	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
+		writeErr(w, r, http.StatusMethodNotAllowed, http.StatusMethodNotAllowed, "HTTP 405 Method Not Allowed")
+	})
+	r.Get("/healthz", s.healthz)
+	r.Get("/readyz", s.readyz)
+	for _, prefix := range []string{"/kafka/v3", "/v3"} {
+		r.Route(prefix, func(r chi.Router) {
+			r.Use(withPrefix(prefix), s.authenticate)
+			s.v3Routes(r)
+		})
+	}
+	return r
+}
+
+func (s *Server) v3Routes(r chi.Router) {
+	r.Get("/clusters", s.listClusters)
+	r.Route("/clusters/{cluster_id}", func(r chi.Router) {
+		r.Get("/", s.getCluster)
+		s.topicRoutes(r)
+		s.linkRoutes(r)
+		s.unimplementedRoutes(r)
+	})
+}
+
+type prefixKey struct{}
+
+// withPrefix remembers which mount a request came through, for self links.
+func withPrefix(prefix string) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), prefixKey{}, prefix)))
+		})
+	}
+}
+
+// base returns the URL prefix of self links: scheme, host and mount.
+func (s *Server) base(r *http.Request) string {
+	prefix, _ := r.Context().Value(prefixKey{}).(string)
+	if s.cfg.PublicURL != "" {
+		return s.cfg.PublicURL + prefix
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	if p := r.Header.Get("X-Forwarded-Proto"); p != "" {
+		scheme = p
+	}
+	return scheme + "://" + r.Host + prefix
+}
+
+func jsonContentType(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// observe reports each request's route, status and duration.
+func (s *Server) observe(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
+		next.ServeHTTP(ww, r)
+		route := chi.RouteContext(r.Context()).RoutePattern()
+		if route == "" {
+			route = "unmatched"
+		}
+		d := time.Since(start)
+		if s.cfg.Observe != nil {
+			s.cfg.Observe(route, r.Method, ww.Status(), d)
+		}
+		s.log.Debug("request", "method", r.Method, "path", r.URL.Path, "route", route, "status", ww.Status(), "duration", d)
+	})
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, r, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	checks := s.mgr.Ready(r.Context())
+	body := map[string]any{}
+	status, ready := http.StatusOK, true
+	results := map[string]string{}
+	for name, err := range checks {
+		if err != nil {
+			results[name] = err.Error()
+			ready = false
+		} else {
+			results[name] = "ok"
+		}
+	}
+	if !ready {
+		status = http.StatusServiceUnavailable
+	}
+	body["ready"] = ready
+	body["checks"] = results
+	writeJSON(w, r, status, body)
+}
+
+// fail writes err as a Confluent error response.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if linkemu.ErrorCode(err) == linkemu.EINTERNAL {
+		s.log.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	writeError(w, r, err)
+}

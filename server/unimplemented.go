@@ -1,0 +1,54 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+	linkemu "github.com/linkemu/linkemu"
+)
+
+// unimplemented lists routes of Confluent's Kafka REST v3 spec that linkemu
+// does not serve yet. They answer 501 with a Confluent-shaped body naming
+// what is missing, and the README's coverage table lists them.
+var unimplemented = []struct{ method, pattern, what string }{
+	{http.MethodGet, "/links/-/mirrors", "listing mirror topics"},
+	{http.MethodGet, "/links/{link_name}/mirrors", "listing mirror topics"},
+	{http.MethodPost, "/links/{link_name}/mirrors", "creating mirror topics"},
+	{http.MethodGet, "/links/{link_name}/mirrors/{mirror_topic_name}", "describing mirror topics"},
+	{http.MethodPost, "/links/{link_name}/mirrors:promote", "mirrors:promote"},
+	{http.MethodPost, "/links/{link_name}/mirrors:failover", "mirrors:failover"},
+	{http.MethodPost, "/links/{link_name}/mirrors:pause", "mirrors:pause"},
+	{http.MethodPost, "/links/{link_name}/mirrors:resume", "mirrors:resume"},
+	{http.MethodPost, "/links/{link_name}/mirrors:reverse-and-start-mirror", "mirrors:reverse-and-start-mirror"},
+	{http.MethodPost, "/links/{link_name}/mirrors:reverse-and-pause-mirror", "mirrors:reverse-and-pause-mirror"},
+	{http.MethodPost, "/links/{link_name}/mirrors:promote-local-and-start-remote-mirror", "mirrors:promote-local-and-start-remote-mirror"},
+	{http.MethodPost, "/links/{link_name}/mirrors:promote-local-and-pause-remote-mirror", "mirrors:promote-local-and-pause-remote-mirror"},
+	{http.MethodPost, "/links/{link_name}/mirrors:truncate-and-restore", "mirrors:truncate-and-restore"},
+	{http.MethodGet, "/acls", "the ACL API"},
+	{http.MethodPost, "/acls", "the ACL API"},
+	{http.MethodDelete, "/acls", "the ACL API"},
+	{http.MethodPost, "/acls:batch", "the ACL API"},
+	{http.MethodGet, "/consumer-groups", "the consumer group API"},
+	{http.MethodGet, "/consumer-groups/{consumer_group_id}", "the consumer group API"},
+	{http.MethodGet, "/consumer-groups/{consumer_group_id}/consumers", "the consumer group API"},
+	{http.MethodGet, "/consumer-groups/{consumer_group_id}/lags", "the consumer group API"},
+	{http.MethodGet, "/consumer-groups/{consumer_group_id}/lag-summary", "the consumer group API"},
+	{http.MethodGet, "/consumer-groups/{consumer_group_id}/lags/{topic_name}/partitions/{partition_id}", "the consumer group API"},
+	{http.MethodGet, "/brokers", "the broker API"},
+	{http.MethodGet, "/broker-configs", "broker configs"},
+	{http.MethodGet, "/topics/{topic_name}/partitions", "the partition API"},
+	{http.MethodGet, "/topics/{topic_name}/partitions/{partition_id}", "the partition API"},
+	{http.MethodPost, "/topics/{topic_name}/records", "producing records over REST"},
+	{http.MethodGet, "/topics/{topic_name}/default-configs", "topic default configs"},
+	{http.MethodGet, "/share-groups", "the share group API"},
+	{http.MethodGet, "/streams-groups", "the streams group API"},
+}
+
+func (s *Server) unimplementedRoutes(r chi.Router) {
+	for _, u := range unimplemented {
+		what := u.what
+		r.Method(u.method, u.pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			s.fail(w, r, linkemu.Errorf(linkemu.ENOTIMPLEMENTED, "linkemu does not implement %s yet (%s %s). See the coverage table in linkemu's README.", what, r.Method, r.URL.Path))
+		}))
+	}
+}

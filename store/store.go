@@ -1,0 +1,148 @@
+// Package store persists linkemu's state in one bbolt file: the clusters seen
+// at start, links and their configs, mirror topics, and the state the
+// workers keep (replication offset maps, ACLs a link created, ...).
+//
+// Every write runs in one bbolt transaction, so a crash leaves either the
+// old state or the new one. Objects are JSON-encoded, keyed by cluster ID and
+// name in nested buckets. The file carries a schema version; a newer file
+// than this binary understands is refused rather than misread.
+//
+// bbolt holds an exclusive file lock: a second process opening the same file
+// fails after Options.Timeout with an error that says so.
+package store
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	linkemu "github.com/linkemu/linkemu"
+	bolt "go.etcd.io/bbolt"
+)
+
+// SchemaVersion is the version of the layout this package writes.
+const SchemaVersion = 1
+
+// FileName is the name of the bbolt file inside the data directory.
+const FileName = "linkemu.db"
+
+// Top-level buckets.
+var (
+	bucketMeta        = []byte("meta")
+	bucketClusters    = []byte("clusters")
+	bucketLinks       = []byte("links")
+	bucketLinkConfigs = []byte("link_configs")
+	bucketMirrors     = []byte("mirrors")
+	bucketWorkers     = []byte("workers")
+
+	keySchemaVersion = []byte("schema_version")
+)
+
+// Options configures Open.
+type Options struct {
+	// Timeout bounds the wait for the file lock held by another process.
+	// Zero means one second.
+	Timeout time.Duration
+}
+
+// Store is the bbolt-backed state of one emulator.
+type Store struct {
+	db   *bolt.DB
+	path string
+}
+
+// Open opens (creating if needed) the store in dir. The file is created with
+// mode 0600.
+func Open(dir string, opts Options) (*Store, error) {
+	if opts.Timeout == 0 {
+		opts.Timeout = time.Second
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("create data dir %s: %w", dir, err)
+	}
+	path := filepath.Join(dir, FileName)
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.Timeout})
+	if errors.Is(err, bolt.ErrTimeout) {
+		return nil, fmt.Errorf("data dir %s is in use by another linkemu process (could not lock %s within %s); stop it or pass a different --data-dir", dir, path, opts.Timeout)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	s := &Store{db: db, path: path}
+	if err := s.init(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Store) init() error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		for _, b := range [][]byte{bucketMeta, bucketClusters, bucketLinks, bucketLinkConfigs, bucketMirrors, bucketWorkers} {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return err
+			}
+		}
+		meta := tx.Bucket(bucketMeta)
+		if v := meta.Get(keySchemaVersion); v != nil {
+			if got := binary.BigEndian.Uint64(v); got > SchemaVersion {
+				return fmt.Errorf("%s has schema version %d, newer than this linkemu understands (%d); upgrade linkemu or use another --data-dir", s.path, got, SchemaVersion)
+			}
+		}
+		var v [8]byte
+		binary.BigEndian.PutUint64(v[:], SchemaVersion)
+		return meta.Put(keySchemaVersion, v[:])
+	})
+}
+
+// Path returns the path of the bbolt file.
+func (s *Store) Path() string { return s.path }
+
+// Close closes the file and releases its lock.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Ping reports whether the store is open and readable.
+func (s *Store) Ping() error {
+	return s.db.View(func(tx *bolt.Tx) error {
+		if tx.Bucket(bucketMeta) == nil {
+			return linkemu.Errorf(linkemu.EINTERNAL, "store is not initialized")
+		}
+		return nil
+	})
+}
+
+// View runs fn in a read-only transaction.
+func (s *Store) View(fn func(*Tx) error) error {
+	return s.db.View(func(tx *bolt.Tx) error { return fn(&Tx{tx: tx}) })
+}
+
+// Update runs fn in a read-write transaction; it commits only if fn returns nil.
+func (s *Store) Update(fn func(*Tx) error) error {
+	return s.db.Update(func(tx *bolt.Tx) error { return fn(&Tx{tx: tx}) })
+}
+
+// Tx is a transaction over the store's objects.
+type Tx struct{ tx *bolt.Tx }
+
+// nested returns the bucket top/keys..., creating it when create is set. It
+// returns nil when a bucket is missing and create is false.
+func (t *Tx) nested(create bool, top []byte, keys ...string) (*bolt.Bucket, error) {
+	b := t.tx.Bucket(top)
+	for _, k := range keys {
+		if b == nil {
+			return nil, nil
+		}
+		next := b.Bucket([]byte(k))
+		if next == nil && create {
+			var err error
+			if next, err = b.CreateBucket([]byte(k)); err != nil {
+				return nil, err
+			}
+		}
+		b = next
+	}
+	return b, nil
+}
