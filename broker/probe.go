@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"strings"
+	"syscall"
 	"time"
 
 	linkemu "github.com/linkemu/linkemu"
@@ -38,7 +40,39 @@ func Probe(ctx context.Context, cc ConnConfig, timeout time.Duration) (string, e
 		return "", &ProbeError{Kind: linkemu.LinkErrUnknown, Message: err.Error()}
 	}
 	defer cl.Close()
-	return clusterID(ctx, cl)
+	id, err := askClusterID(ctx, cl)
+	if err == nil {
+		return id, nil
+	}
+	if cc.usesSASL() && droppedConnection(err) && speaksKafka(ctx, cc) {
+		// Brokers close the connection on a failed SASL exchange (kfake
+		// without even an error code): the broker answers without
+		// credentials, so the credentials are what it refused.
+		return "", &ProbeError{Kind: linkemu.LinkErrAuthentication, Message: fmt.Sprintf("The remote cluster closed the connection during SASL %s authentication of user %q: the credentials in sasl.jaas.config were rejected.", cc.SASLMechanism, cc.Username)}
+	}
+	return "", classify(ctx, err)
+}
+
+// droppedConnection reports whether err is the peer closing the connection.
+func droppedConnection(err error) bool {
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
+}
+
+// speaksKafka reports whether the brokers answer ApiVersions without SASL,
+// which every broker does before authentication.
+func speaksKafka(ctx context.Context, cc ConnConfig) bool {
+	plain := cc
+	plain.SecurityProtocol = ProtoPlaintext
+	if cc.usesTLS() {
+		plain.SecurityProtocol = ProtoSSL
+	}
+	cl, err := NewClient(plain, kgo.RequestRetries(0))
+	if err != nil {
+		return false
+	}
+	defer cl.Close()
+	_, err = kmsg.NewPtrApiVersionsRequest().RequestWith(ctx, cl)
+	return err == nil
 }
 
 // ClusterID asks a connected client for the cluster ID, classifying failures
@@ -48,10 +82,23 @@ func ClusterID(ctx context.Context, cl *kgo.Client) (string, error) {
 }
 
 func clusterID(ctx context.Context, cl *kgo.Client) (string, error) {
+	id, err := askClusterID(ctx, cl)
+	if err != nil {
+		var pe *ProbeError
+		if errors.As(err, &pe) {
+			return "", err
+		}
+		return "", classify(ctx, err)
+	}
+	return id, nil
+}
+
+// askClusterID sends a Metadata request and returns the raw error.
+func askClusterID(ctx context.Context, cl *kgo.Client) (string, error) {
 	req := kmsg.NewPtrMetadataRequest()
 	resp, err := req.RequestWith(ctx, cl)
 	if err != nil {
-		return "", classify(ctx, err)
+		return "", err
 	}
 	if resp.ClusterID == nil {
 		return "", &ProbeError{Kind: linkemu.LinkErrUnknown, Message: "the brokers did not report a cluster ID (Kafka older than 0.10.1?)"}

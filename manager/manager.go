@@ -31,7 +31,7 @@ type Manager struct {
 	clusters *broker.Registry
 	log      *slog.Logger
 
-	mu    sync.Mutex              // serializes state-changing operations
+	mu    sync.Mutex               // serializes state-changing operations
 	links map[linkKey]*linkRuntime // running links
 }
 

@@ -21,8 +21,8 @@ type linkRuntime struct {
 	link *linkemu.Link // snapshot; a config change restarts the runtime
 
 	conn    broker.ConnConfig
-	connErr error        // why there is no outbound connection, if any
-	remote  *kgo.Client  // nil for INBOUND links and when connErr is set
+	connErr error       // why there is no outbound connection, if any
+	remote  *kgo.Client // nil for INBOUND links and when connErr is set
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
 

@@ -1,0 +1,141 @@
+package apitest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+
+	kafkarestapi "github.com/confluentinc/ccloud-sdk-go-v2/kafkarest/v3/api"
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
+)
+
+var (
+	specOnce   sync.Once
+	specRouter routers.Router
+	specErr    error
+)
+
+// specHost is the server of Confluent's spec; requests are rewritten to it
+// so the router matches.
+const specHost = "https://pkc-00000.region.provider.confluent.cloud"
+
+func router() (routers.Router, error) {
+	specOnce.Do(func() {
+		doc, err := openapi3.NewLoader().LoadFromData(kafkarestapi.GetSpec())
+		if err != nil {
+			specErr = err
+			return
+		}
+		specRouter, specErr = gorillamux.NewRouter(doc)
+	})
+	return specRouter, specErr
+}
+
+// ValidateSpec checks a response against Confluent's OpenAPI spec (the one
+// shipped in ccloud-sdk-go-v2/kafkarest v0.25.0): its status must be
+// documented for the operation and its body must match the schema.
+//
+// Two gaps of the spec are bridged, both documented in the README: error
+// statuses the spec does not list for a route (it lists no 404 for links,
+// mirrors or clusters, which Confluent does return) are checked against the
+// Error schema alone; and a sensitive link config's value is null, as the
+// issue and Kafka's DescribeConfigs have it, where the link config schema
+// says string.
+func ValidateSpec(t testing.TB, r *Response) {
+	t.Helper()
+	if err := SpecError(r); err != nil {
+		body := string(r.Body)
+		if len(body) > 600 {
+			body = body[:600] + "..."
+		}
+		t.Errorf("response to %s %s does not match Confluent's OpenAPI spec: %.1500v\nbody: %s", r.Req.Method, r.Req.URL.Path, err, body)
+	}
+}
+
+// SpecError returns why a response does not match the spec, or nil.
+func SpecError(r *Response) error {
+	err := specError(r, sensitiveAsString(r.Body))
+	if err != nil && r.Status >= 400 && strings.Contains(err.Error(), "status is not supported") {
+		return errorShape(r.Body)
+	}
+	return err
+}
+
+// errorShape checks a body against the Error schema: exactly an integer
+// error_code and a string message.
+func errorShape(body []byte) error {
+	var m map[string]any
+	if err := json.Unmarshal(body, &m); err != nil {
+		return err
+	}
+	code, ok := m["error_code"].(float64)
+	msg, ok2 := m["message"].(string)
+	if !ok || !ok2 || code != float64(int(code)) || msg == "" || len(m) != 2 {
+		return fmt.Errorf("error body %s is not {error_code: int, message: string}", body)
+	}
+	return nil
+}
+
+// sensitiveAsString replaces the null value of sensitive link configs by ""
+// so the rest of the body can be checked against the schema.
+func sensitiveAsString(body []byte) []byte {
+	var doc map[string]any
+	if json.Unmarshal(body, &doc) != nil || !strings.HasPrefix(fmt.Sprint(doc["kind"]), "KafkaLinkConfigData") {
+		return body
+	}
+	fix := func(m map[string]any) {
+		if m["is_sensitive"] == true && m["value"] == nil {
+			m["value"] = ""
+		}
+	}
+	fix(doc)
+	if data, ok := doc["data"].([]any); ok {
+		for _, d := range data {
+			if m, ok := d.(map[string]any); ok {
+				fix(m)
+			}
+		}
+	}
+	out, _ := json.Marshal(doc)
+	return out
+}
+
+func specError(r *Response, body []byte) error {
+	rt, err := router()
+	if err != nil {
+		return err
+	}
+	path := r.Req.URL.Path
+	if strings.HasPrefix(path, "/v3/") {
+		path = "/kafka" + path
+	}
+	u, _ := url.Parse(specHost + path)
+	u.RawQuery = r.Req.URL.RawQuery
+	req, _ := http.NewRequest(r.Req.Method, u.String(), nil)
+	req.Header = r.Req.Header.Clone()
+	route, params, err := rt.FindRoute(req)
+	if err != nil {
+		return err
+	}
+	in := &openapi3filter.RequestValidationInput{
+		Request: req, PathParams: params, Route: route,
+		Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, IncludeResponseStatus: true},
+	}
+	return openapi3filter.ValidateResponse(context.Background(), &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: in,
+		Status:                 r.Status,
+		Header:                 r.Header,
+		Body:                   io.NopCloser(bytes.NewReader(body)),
+		Options:                in.Options,
+	})
+}
