@@ -64,6 +64,7 @@ type fileConfig struct {
 const usageHeader = `linkemu: a local, Confluent-compatible emulator of Cluster Linking.
 
 Usage: emulator [flags]
+       emulator healthcheck [URL]   exit 0 if URL (default: local /readyz) answers 200
 
 Every flag can also be set with an environment variable EMULATOR_<NAME>, e.g.
 EMULATOR_HTTP_ADDR=:8090; flags win. Repeatable flags take several values from
@@ -78,7 +79,7 @@ func newFlagSet(s *settings, out io.Writer) *flag.FlagSet {
 	fs.StringVar(&s.HTTPAddr, "http-addr", ":8090", "REST API listen address")
 	fs.StringVar(&s.PublicURL, "public-url", "", "base URL of metadata.self links, e.g. http://linkemu:8090 behind a proxy or in compose (default: from each request's Host)")
 	fs.StringVar(&s.DataDir, "data-dir", "./data", "directory of all state: the bbolt store (linkemu.db) and the embedded brokers' logs (clusters/<ID>)")
-	fs.Var(&s.Embedded, "embedded", "embedded cluster ID=HOST:PORT (repeatable; replaces the defaults lkc-east=127.0.0.1:19092 and lkc-west=127.0.0.1:29092); 'none' starts none")
+	fs.Var(&s.Embedded, "embedded", "embedded cluster ID=HOST:PORT[@ADVERTISED_HOST:PORT] (repeatable; replaces the defaults lkc-east=127.0.0.1:19092 and lkc-west=127.0.0.1:29092); the broker binds HOST:PORT and tells clients ADVERTISED (default: HOST:PORT); 'none' starts none")
 	fs.Var(&s.Clusters, "cluster", "external cluster ID=HOST:PORT[,HOST:PORT...] (repeatable); credentials and TLS go in --config")
 	fs.StringVar(&s.ConfigFile, "config", "", "YAML file with cluster credentials, TLS, embedded SASL users and API keys (see README)")
 	fs.Var(&s.APIKeys, "api-key", "KEY:SECRET required as HTTP Basic auth on every v3 call (repeatable); none means no auth")
@@ -184,17 +185,22 @@ func (s *settings) embedded(opts *emulator.Options, fc fileConfig) error {
 			return nil
 		}
 		id, addr, ok := strings.Cut(v, "=")
-		if !ok || id == "" || !strings.Contains(addr, ":") {
-			return fmt.Errorf("--embedded %q: expected ID=HOST:PORT, e.g. lkc-east=127.0.0.1:19092", v)
+		listen, advertised, _ := strings.Cut(addr, "@")
+		if !ok || id == "" || !strings.Contains(listen, ":") || (advertised != "" && !strings.Contains(advertised, ":")) {
+			return fmt.Errorf("--embedded %q: expected ID=HOST:PORT[@ADVERTISED_HOST:PORT], e.g. lkc-east=127.0.0.1:19092", v)
 		}
-		add(id).Listen = addr
+		sp := add(id)
+		sp.Listen, sp.Advertised = listen, advertised
 	}
 	for _, e := range fc.Embedded {
 		sp := add(e.ID)
 		if sp.Listen == "" {
 			sp.Listen = e.Listen
 		}
-		sp.Advertised, sp.Users = e.Advertised, e.SASLUsers
+		if sp.Advertised == "" {
+			sp.Advertised = e.Advertised
+		}
+		sp.Users = e.SASLUsers
 	}
 	if len(order) == 0 {
 		opts.Embedded = emulator.DefaultEmbedded(19092, 29092)

@@ -29,6 +29,9 @@ func main() {
 }
 
 func run(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "healthcheck" {
+		return healthcheck(args[1:], getenv, stdout)
+	}
 	s, err := parseSettings(args, getenv, stdout)
 	if err != nil {
 		return err
