@@ -175,7 +175,8 @@ func (s *Syncer) SyncNow(ctx context.Context) error {
 	case len(cfg.Filters) == 0:
 		return linkemu.Errorf(linkemu.EINVALID, "%s", MisconfiguredMessage)
 	}
-	return s.pass(ctx, cfg)
+	_, err := s.pass(ctx, cfg)
+	return err
 }
 
 func (s *Syncer) run(ctx context.Context, done chan struct{}) {
@@ -196,7 +197,7 @@ func (s *Syncer) run(ctx context.Context, done chan struct{}) {
 			failures = 0
 			continue
 		}
-		err := s.pass(ctx, cfg)
+		failedPass, _ := s.pass(ctx, cfg)
 		if ctx.Err() != nil {
 			return
 		}
@@ -204,7 +205,7 @@ func (s *Syncer) run(ctx context.Context, done chan struct{}) {
 		if interval <= 0 {
 			interval = DefaultInterval
 		}
-		if err != nil {
+		if failedPass {
 			failures++
 		} else {
 			failures = 0
@@ -213,15 +214,18 @@ func (s *Syncer) run(ctx context.Context, done chan struct{}) {
 	}
 }
 
-// pass runs one sync pass and records its outcome in the task.
-func (s *Syncer) pass(ctx context.Context, cfg Config) error {
+// pass runs one sync pass and records its outcome in the task. failedPass
+// tells whether the pass as a whole failed, which backs the loop off; ACLs
+// that the destination refused are retried at the normal interval.
+func (s *Syncer) pass(ctx context.Context, cfg Config) (failedPass bool, err error) {
 	s.syncMu.Lock()
 	defer s.syncMu.Unlock()
 
 	res, err := s.syncOnce(ctx, cfg)
 	if ctx.Err() != nil && errors.Is(err, context.Canceled) {
-		return err // stopping: keep the last real status
+		return false, err // stopping: keep the last real status
 	}
+	failedPass = err != nil
 	var errs []linkemu.TaskError
 	if err != nil {
 		errs = append(errs, taskError(err))
@@ -247,7 +251,7 @@ func (s *Syncer) pass(ctx context.Context, cfg Config) error {
 		err = errors.Join(res.failed...)
 	}
 	s.logOutcome(cfg, res, err)
-	return err
+	return failedPass, err
 }
 
 // backoff returns the wait before the next pass: the interval after a

@@ -170,7 +170,8 @@ func (s *Syncer) SyncNow(ctx context.Context, mirrors ...string) error {
 	if !cfg.Enabled {
 		return nil
 	}
-	return s.pass(ctx, cfg, mirrors)
+	_, err := s.pass(ctx, cfg, mirrors)
+	return err
 }
 
 func (s *Syncer) run(ctx context.Context, done chan struct{}) {
@@ -191,7 +192,7 @@ func (s *Syncer) run(ctx context.Context, done chan struct{}) {
 			failures = 0
 			continue
 		}
-		err := s.pass(ctx, cfg, nil)
+		failedPass, _ := s.pass(ctx, cfg, nil)
 		if ctx.Err() != nil {
 			return
 		}
@@ -199,7 +200,7 @@ func (s *Syncer) run(ctx context.Context, done chan struct{}) {
 		if interval <= 0 {
 			interval = DefaultInterval
 		}
-		if err != nil {
+		if failedPass {
 			failures++
 		} else {
 			failures = 0
@@ -208,15 +209,18 @@ func (s *Syncer) run(ctx context.Context, done chan struct{}) {
 	}
 }
 
-// pass runs one sync pass and records its outcome in the task.
-func (s *Syncer) pass(ctx context.Context, cfg Config, only []string) error {
+// pass runs one sync pass and records its outcome in the task. failedPass
+// tells whether the pass as a whole failed, which backs the loop off; groups
+// that failed alone are retried at the normal interval.
+func (s *Syncer) pass(ctx context.Context, cfg Config, only []string) (failedPass bool, err error) {
 	s.syncMu.Lock()
 	defer s.syncMu.Unlock()
 
 	res, err := s.syncOnce(ctx, cfg, only)
 	if ctx.Err() != nil && errors.Is(err, context.Canceled) {
-		return err // stopping: keep the last real status
+		return false, err // stopping: keep the last real status
 	}
+	failedPass = err != nil
 	errs := res.taskErrors()
 	if err != nil {
 		errs = append([]linkemu.TaskError{taskError(err)}, errs...)
@@ -239,7 +243,7 @@ func (s *Syncer) pass(ctx context.Context, cfg Config, only []string) error {
 	if err == nil && len(res.failed) > 0 {
 		err = res.failedErr()
 	}
-	return err
+	return failedPass, err
 }
 
 // backoff returns the wait before the next pass: the interval after a
