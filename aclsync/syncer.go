@@ -222,8 +222,8 @@ func (s *Syncer) pass(ctx context.Context, cfg Config) (failedPass bool, err err
 	defer s.syncMu.Unlock()
 
 	res, err := s.syncOnce(ctx, cfg)
-	if ctx.Err() != nil && errors.Is(err, context.Canceled) {
-		return false, err // stopping: keep the last real status
+	if ctx.Err() != nil {
+		return false, err // stopping, or the caller gave up: keep the last real status
 	}
 	failedPass = err != nil
 	var errs []linkemu.TaskError

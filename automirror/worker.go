@@ -210,8 +210,8 @@ func (w *Worker) pass(ctx context.Context, cfg Config) (created []string, failed
 	defer w.passMu.Unlock()
 
 	created, failed, err := w.once(ctx, cfg)
-	if ctx.Err() != nil && errors.Is(err, context.Canceled) {
-		return created, false, err // stopping: keep the last real status
+	if ctx.Err() != nil {
+		return created, false, err // stopping, or the caller gave up: keep the last real status
 	}
 	failedPass = err != nil
 	var errs []linkemu.TaskError

@@ -2,7 +2,6 @@ package offsetsync
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"sync"
 	"time"
@@ -162,9 +161,10 @@ func (s *Syncer) LastSync() time.Time {
 
 // SyncNow runs one pass now and returns when it is done. With mirror topic
 // names, it syncs only those mirrors, whatever their status, which lets
-// promote and failover do a final sync of mirrors they are stopping. It
-// does nothing when offset sync is disabled. Groups in use on the
-// destination are not errors; failures to read or commit offsets are.
+// promote and failover do a final sync of mirrors they are stopping; such a
+// pass does not change Task. It does nothing when offset sync is disabled.
+// Groups in use on the destination are not errors; failures to read or
+// commit offsets are.
 func (s *Syncer) SyncNow(ctx context.Context, mirrors ...string) error {
 	cfg := s.Config()
 	if !cfg.Enabled {
@@ -217,8 +217,8 @@ func (s *Syncer) pass(ctx context.Context, cfg Config, only []string) (failedPas
 	defer s.syncMu.Unlock()
 
 	res, err := s.syncOnce(ctx, cfg, only)
-	if ctx.Err() != nil && errors.Is(err, context.Canceled) {
-		return false, err // stopping: keep the last real status
+	if ctx.Err() != nil {
+		return false, err // stopping, or the caller gave up: keep the last real status
 	}
 	failedPass = err != nil
 	errs := res.taskErrors()
@@ -230,14 +230,18 @@ func (s *Syncer) pass(ctx context.Context, cfg Config, only []string) (failedPas
 		task = newTask(linkemu.TaskInError, capErrors(errs)...)
 	}
 
-	s.mu.Lock()
-	if s.cfg.Enabled { // a concurrent Reconfigure may have disabled sync
-		s.task = task
+	// A pass over named mirrors says nothing about the others: only full
+	// passes set the task.
+	if len(only) == 0 {
+		s.mu.Lock()
+		if s.cfg.Enabled { // a concurrent Reconfigure may have disabled sync
+			s.task = task
+		}
+		if err == nil && len(res.failed) == 0 {
+			s.lastSync = s.now()
+		}
+		s.mu.Unlock()
 	}
-	if err == nil && len(res.failed) == 0 {
-		s.lastSync = s.now()
-	}
-	s.mu.Unlock()
 
 	s.logOutcome(cfg, res, err)
 	if err == nil && len(res.failed) > 0 {
