@@ -84,6 +84,11 @@ func (m *Manager) CreateLink(ctx context.Context, cluster string, req CreateLink
 	}); err != nil {
 		return err
 	}
+	if req.ValidateLink && m.cfg.Network != nil {
+		if err := m.cfg.Network.CheckLink(l); err != nil {
+			return linkemu.Errorf(linkemu.EINVALID, "Unable to validate cluster link '%s': %s", l.Name, linkemu.ErrorMessage(err))
+		}
+	}
 	if l.ConnectionMode() == linkemu.ConnOutbound {
 		cc, err := m.remoteConn(l)
 		if err != nil {

@@ -22,6 +22,19 @@ type Config struct {
 	HealthInterval time.Duration
 	// ProbeTimeout bounds one connection attempt to a remote cluster; 5s when zero.
 	ProbeTimeout time.Duration
+	// Network decides whether a link's clusters can reach each other over
+	// the emulated networks; nil means every cluster reaches every other.
+	Network NetworkPolicy
+}
+
+// NetworkPolicy emulates private networking between clusters (Confluent
+// Cloud's network links). CheckLink returns nil when the link's two clusters
+// can reach each other, and otherwise a *linkemu.Error whose message says
+// what is missing. The manager asks it when a link is created with
+// validate_link and at every health check, and a link it refuses is
+// UNAVAILABLE and does not replicate.
+type NetworkPolicy interface {
+	CheckLink(l *linkemu.Link) error
 }
 
 // Manager is the control plane. Create it with New, Start it, Close it.

@@ -107,6 +107,11 @@ func (rt *linkRuntime) check(ctx context.Context) {
 
 func (rt *linkRuntime) probe(ctx context.Context) linkHealth {
 	l := rt.link
+	if net := rt.m.cfg.Network; net != nil {
+		if err := net.CheckLink(l); err != nil {
+			return linkHealth{state: linkemu.LinkUnavailable, err: linkemu.LinkErrBootstrapTCPConnection, message: linkemu.ErrorMessage(err)}
+		}
+	}
 	if l.ConnectionMode() == linkemu.ConnInbound {
 		return rt.m.inboundHealth(l)
 	}

@@ -1,0 +1,31 @@
+# linkemu: run `make run` for a local Cluster Linking lab, `make test` for the suite.
+GO ?= go
+BIN := bin/emulator
+
+.PHONY: run build test vet bench lint docker clean
+
+## run: start the emulator with two embedded clusters (REST on :8090)
+run:
+	$(GO) run ./cmd/emulator
+
+## build: build the emulator binary into bin/
+build:
+	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN) ./cmd/emulator
+
+## test: vet and run every test with the race detector (what CI runs)
+test: vet
+	$(GO) test -race -count=1 -timeout 20m ./...
+
+vet:
+	$(GO) vet ./...
+
+## bench: replication and REST benchmarks (see docs/benchmarks.md)
+bench:
+	$(GO) run ./cmd/linkemu-bench
+
+## docker: build the container image linkemu:dev
+docker:
+	docker build -t linkemu:dev .
+
+clean:
+	rm -rf bin
