@@ -1,7 +1,8 @@
 // Package server is linkemu's HTTP layer: the Kafka REST v3 routes Confluent
 // serves for clusters, topics, cluster links and mirror topics, under both
 // /kafka/v3 (Confluent Cloud and Confluent Server's embedded REST) and /v3
-// (the standalone REST Proxy), plus /healthz and /readyz.
+// (the standalone REST Proxy), plus /healthz, /readyz and, when
+// Config.Metrics is set, /metrics.
 //
 // Handlers decode the request, call the manager, and encode Confluent's wire
 // shapes from package api. Every error goes through writeError (errors.go),
@@ -37,6 +38,8 @@ type Config struct {
 	// Observe, if set, is called after each request with its route pattern,
 	// status and duration (metrics).
 	Observe func(route, method string, status int, d time.Duration)
+	// Metrics, if set, serves GET /metrics (Prometheus), outside v3 auth.
+	Metrics http.Handler
 }
 
 // Server serves the REST API.
@@ -67,6 +70,9 @@ func (s *Server) Handler() http.Handler {
 	})
 	r.Get("/healthz", s.healthz)
 	r.Get("/readyz", s.readyz)
+	if s.cfg.Metrics != nil {
+		r.Method(http.MethodGet, "/metrics", s.cfg.Metrics)
+	}
 	for _, prefix := range []string{"/kafka/v3", "/v3"} {
 		r.Route(prefix, func(r chi.Router) {
 			r.Use(withPrefix(prefix), s.authenticate)
