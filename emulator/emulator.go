@@ -1,16 +1,30 @@
 // Package emulator starts a whole linkemu in-process: its store, embedded
-// Kafka clusters, connections to external clusters, the control plane and
-// the REST API. cmd/emulator is a thin wrapper around it, and Go tests use it
-// directly (library mode):
+// Kafka clusters, connections to external clusters, the control plane, the
+// REST API and its Prometheus metrics. cmd/emulator is a thin wrapper
+// around it, and Go tests use it directly (library mode):
 //
 //	emu, err := emulator.Start(ctx, emulator.Options{})
 //	if err != nil { ... }
 //	defer emu.Close()
-//	// emu.RESTURL, emu.Clusters[i].ID, emu.Clusters[i].Bootstrap
+//	east, _ := emu.Cluster("lkc-east") // east.Bootstrap is "127.0.0.1:PORT"
+//	// REST API under emu.RESTURL + "/kafka/v3", metrics at emu.RESTURL + "/metrics"
 //
 // With zero Options it starts two embedded clusters, lkc-east and lkc-west,
 // on free loopback ports, a REST API on a free loopback port, and keeps its
-// state in a temporary directory removed by Close.
+// state in a temporary directory removed by Close. Options.Embedded (see
+// EmbeddedClusters) chooses other cluster IDs; Options.External serves real
+// clusters next to or instead of embedded ones.
+//
+// Every port is chosen by the operating system unless Options say
+// otherwise, every registry (clusters, metrics) belongs to the Emulator, and
+// nothing is global: several emulators run side by side in one process.
+// Close stops everything Start started, goroutines and listeners included,
+// and waits for it.
+//
+// Caveats: embedded clusters are kfake brokers, one per cluster, each a
+// whole cluster of one broker. Registry().Get(id).Embedded stops and starts
+// one for outage drills; the REST API and the links see the outage as they
+// would a real one. Metrics families are documented in docs/metrics.md.
 package emulator
 
 import (
@@ -28,14 +42,18 @@ import (
 
 	"github.com/linkemu/linkemu/broker"
 	"github.com/linkemu/linkemu/manager"
+	"github.com/linkemu/linkemu/metrics"
 	"github.com/linkemu/linkemu/server"
 	"github.com/linkemu/linkemu/store"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 )
 
 // EmbeddedSpec describes one embedded cluster.
 type EmbeddedSpec struct {
 	ID string
 	// Listen is the host:port the broker binds; port 0 picks a free one.
+	// Empty means 127.0.0.1:0.
 	Listen string
 	// Advertised is the host:port clients are told; empty derives it from Listen.
 	Advertised string
@@ -73,6 +91,11 @@ type Options struct {
 	HealthInterval time.Duration
 	// ConnectTimeout bounds connecting to an external cluster at start.
 	ConnectTimeout time.Duration
+	// MetricsRegistry receives linkemu's metrics, served at /metrics. Nil
+	// means a registry of the emulator's own, with Go runtime and process
+	// metrics too. One registry serves one emulator at a time: Start fails
+	// if it already holds linkemu's metrics, and Close removes them.
+	MetricsRegistry *prometheus.Registry
 }
 
 // DefaultEmbedded returns the two default embedded clusters on the given
@@ -82,6 +105,18 @@ func DefaultEmbedded(eastPort, westPort int) []EmbeddedSpec {
 		{ID: "lkc-east", Listen: fmt.Sprintf("127.0.0.1:%d", eastPort)},
 		{ID: "lkc-west", Listen: fmt.Sprintf("127.0.0.1:%d", westPort)},
 	}
+}
+
+// EmbeddedClusters returns embedded clusters with the given IDs on free
+// loopback ports, for Options.Embedded:
+//
+//	emulator.Options{Embedded: emulator.EmbeddedClusters("lkc-a", "lkc-b", "lkc-c")}
+func EmbeddedClusters(ids ...string) []EmbeddedSpec {
+	out := make([]EmbeddedSpec, len(ids))
+	for i, id := range ids {
+		out[i] = EmbeddedSpec{ID: id, Listen: "127.0.0.1:0"}
+	}
+	return out
 }
 
 // ClusterInfo is what a caller needs to reach one served cluster.
@@ -104,6 +139,7 @@ type Emulator struct {
 	store     *store.Store
 	registry  *broker.Registry
 	mgr       *manager.Manager
+	metrics   *prometheus.Registry
 	http      *http.Server
 	serveErr  chan error    // the HTTP server's failure, if any
 	serveDone chan struct{} // closed when the HTTP server returns
@@ -158,6 +194,14 @@ func withDefaults(opts Options) Options {
 	if opts.NoEmbedded {
 		opts.Embedded = nil
 	}
+	specs := make([]EmbeddedSpec, len(opts.Embedded))
+	for i, sp := range opts.Embedded {
+		if sp.Listen == "" {
+			sp.Listen = "127.0.0.1:0"
+		}
+		specs[i] = sp
+	}
+	opts.Embedded = specs
 	if opts.ConnectTimeout == 0 {
 		opts.ConnectTimeout = 10 * time.Second
 	}
@@ -223,7 +267,19 @@ func (e *Emulator) serve(opts Options) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", opts.HTTPAddr, err)
 	}
-	srv := server.New(server.Config{Manager: e.mgr, Logger: opts.Logger, PublicURL: opts.PublicURL, APIKeys: opts.APIKeys})
+	reg := opts.MetricsRegistry
+	if reg == nil {
+		reg = prometheus.NewRegistry()
+		reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	}
+	requests, err := metrics.Register(reg, e.mgr)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	e.metrics = reg // registered: shutdown unregisters
+	srv := server.New(server.Config{Manager: e.mgr, Logger: opts.Logger, PublicURL: opts.PublicURL, APIKeys: opts.APIKeys,
+		Observe: requests.Observe, Metrics: metrics.Handler(reg, opts.Logger)})
 	e.http = &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	e.RESTURL = "http://" + restHost(ln.Addr().(*net.TCPAddr))
 	go func() {
@@ -243,6 +299,20 @@ func restHost(a *net.TCPAddr) string {
 	}
 	return net.JoinHostPort(host, fmt.Sprint(a.Port))
 }
+
+// Cluster returns the served cluster id, and false if there is none.
+func (e *Emulator) Cluster(id string) (ClusterInfo, bool) {
+	for _, c := range e.Clusters {
+		if c.ID == id {
+			return c, true
+		}
+	}
+	return ClusterInfo{}, false
+}
+
+// MetricsRegistry returns the registry /metrics serves, for tests that
+// gather metrics without HTTP.
+func (e *Emulator) MetricsRegistry() *prometheus.Registry { return e.metrics }
 
 // Registry returns the served clusters (for tests and outage drills).
 func (e *Emulator) Registry() *broker.Registry { return e.registry }
@@ -276,6 +346,9 @@ func (e *Emulator) shutdown(ctx context.Context) error {
 			_ = e.http.Close()
 		}
 		<-e.serveDone
+	}
+	if e.metrics != nil {
+		metrics.Unregister(e.metrics)
 	}
 	if e.mgr != nil {
 		e.mgr.Close()

@@ -176,7 +176,7 @@ linkemu_http_requests_total{code="404",method="GET",route="unmatched"} 1
 }
 
 // TestRegisterTwice checks that one registry refuses a second emulator's
-// metrics with a clear error.
+// metrics with a clear error, and takes them once the first unregisters.
 func TestRegisterTwice(t *testing.T) {
 	reg := prometheus.NewRegistry()
 	src := metrics.SourceFunc(func() metrics.Snapshot { return metrics.Snapshot{} })
@@ -185,5 +185,9 @@ func TestRegisterTwice(t *testing.T) {
 	}
 	if _, err := metrics.Register(reg, src); err == nil || !strings.Contains(err.Error(), "linkemu") {
 		t.Errorf("second Register: %v", err)
+	}
+	metrics.Unregister(reg)
+	if _, err := metrics.Register(reg, src); err != nil {
+		t.Errorf("Register after Unregister: %v", err)
 	}
 }

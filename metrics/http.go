@@ -64,9 +64,18 @@ func Register(reg prometheus.Registerer, src Source) (*HTTP, error) {
 		return nil, fmt.Errorf("register linkemu link metrics: %w", err)
 	}
 	if err := reg.Register(h); err != nil {
+		reg.Unregister(NewCollector(src))
 		return nil, fmt.Errorf("register linkemu HTTP metrics: %w", err)
 	}
 	return h, nil
+}
+
+// Unregister removes what Register registered from reg, so that a
+// registry that outlives an emulator can serve the next one.
+func Unregister(reg prometheus.Registerer) {
+	// Collectors are equal when they describe the same metrics.
+	reg.Unregister(NewCollector(nil))
+	reg.Unregister(NewHTTP())
 }
 
 // Handler serves g's metrics in the Prometheus exposition formats. A metric
