@@ -26,14 +26,14 @@ var (
 type Collector struct {
 	src Source
 
-	linkState       *prometheus.Desc
-	mirrorStatus    *prometheus.Desc
-	partitionLag    *prometheus.Desc
-	partitionFetch  *prometheus.Desc
-	mirrorRecords   *prometheus.Desc
-	mirrorBytes     *prometheus.Desc
-	taskState       *prometheus.Desc
-	taskLastSync *prometheus.Desc
+	linkState      *prometheus.Desc
+	mirrorStatus   *prometheus.Desc
+	partitionLag   *prometheus.Desc
+	partitionFetch *prometheus.Desc
+	mirrorRecords  *prometheus.Desc
+	mirrorBytes    *prometheus.Desc
+	taskState      *prometheus.Desc
+	taskLastSync   *prometheus.Desc
 }
 
 // NewCollector returns a Collector of src's figures.
