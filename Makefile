@@ -2,7 +2,7 @@
 GO ?= go
 BIN := bin/emulator
 
-.PHONY: run build test vet bench lint docker clean
+.PHONY: run build test test-testcontainers vet bench lint docker clean
 
 ## run: start the emulator with two embedded clusters (REST on :8090)
 run:
@@ -13,8 +13,13 @@ build:
 	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN) ./cmd/emulator
 
 ## test: vet and run every test with the race detector (what CI runs)
-test: vet
+test: vet test-testcontainers
 	$(GO) test -race -count=1 -timeout 20m ./...
+
+## test-testcontainers: vet and test the testcontainers-go module (its own go.mod);
+## its Docker test runs with: cd testcontainers/linkemu && go test -tags docker ./...
+test-testcontainers:
+	cd testcontainers/linkemu && $(GO) vet ./... && $(GO) vet -tags docker ./... && $(GO) test -race -count=1 ./...
 
 vet:
 	$(GO) vet ./...
