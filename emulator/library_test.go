@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/linkemu/linkemu/emulator"
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -102,7 +103,7 @@ func TestTwoInstances(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range emus {
 		wg.Go(func() {
-			emus[i], errs[i] = emulator.Start(context.Background(), emulator.Options{HealthInterval: 200e6})
+			emus[i], errs[i] = emulator.Start(context.Background(), emulator.Options{HealthInterval: 200 * time.Millisecond})
 		})
 	}
 	wg.Wait()
