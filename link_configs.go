@@ -1,7 +1,7 @@
 package linkemu
 
 import (
-		"fmt"
+	"fmt"
 	"maps"
 	"regexp"
 	"slices"
