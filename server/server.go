@@ -67,6 +67,10 @@ func (s *Server) Handler() http.Handler {
 	})
 	r.Get("/healthz", s.healthz)
 	r.Get("/readyz", s.readyz)
+	r.Route("/emulator/v1", func(r chi.Router) {
+		r.Use(s.authenticate)
+		s.adminRoutes(r)
+	})
 	for _, prefix := range []string{"/kafka/v3", "/v3"} {
 		r.Route(prefix, func(r chi.Router) {
 			r.Use(withPrefix(prefix), s.authenticate)
