@@ -82,6 +82,7 @@ func (s *Server) v3Routes(r chi.Router) {
 		r.Get("/", s.getCluster)
 		s.topicRoutes(r)
 		s.linkRoutes(r)
+		s.aclRoutes(r)
 		s.unimplementedRoutes(r)
 	})
 }
