@@ -83,6 +83,7 @@ func (s *Server) v3Routes(r chi.Router) {
 		s.topicRoutes(r)
 		s.linkRoutes(r)
 		s.aclRoutes(r)
+		s.consumerGroupRoutes(r)
 		s.unimplementedRoutes(r)
 	})
 }
