@@ -84,6 +84,8 @@ func (s *Server) v3Routes(r chi.Router) {
 		s.linkRoutes(r)
 		s.aclRoutes(r)
 		s.consumerGroupRoutes(r)
+		s.partitionRoutes(r)
+		s.brokerRoutes(r)
 		s.unimplementedRoutes(r)
 	})
 }
