@@ -110,6 +110,13 @@ func TestACLsOverREST(t *testing.T) {
 		})
 	}
 
+	// The standalone REST Proxy mount answers the same.
+	if r := env.Do(http.MethodGet, "/v3/clusters/lkc-east/acls?principal=User%3Abob", nil); r.Status != 200 || !strings.Contains(string(r.Body), `"self":"`+env.RESTURL+"/v3/clusters/lkc-east/acls?") {
+		t.Errorf("GET /v3/.../acls: %d %s", r.Status, r.Body)
+	} else {
+		apitest.ValidateSpec(t, r)
+	}
+
 	// Confluent's SDK decodes the list, enums included.
 	sdkList, _, err := env.SDK().ACLV3Api.GetKafkaAcls(context.Background(), "lkc-east").ResourceType(kafkarestv3.CLUSTER).Execute()
 	if err != nil || len(sdkList.Data) != 1 || sdkList.Data[0].Principal != "User:bob" || sdkList.Data[0].Operation != "DESCRIBE_CONFIGS" {

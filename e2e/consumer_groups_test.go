@@ -193,6 +193,14 @@ func TestConsumerGroupLagsOverREST(t *testing.T) {
 		t.Errorf("SDK lag: %v %+v", err, sl)
 	}
 
+	// The standalone REST Proxy mount answers the same.
+	for _, path := range []string{"", "/billing", "/billing/consumers", "/billing/lags", "/billing/lags/orders/partitions/0", "/billing/lag-summary"} {
+		r := get("/v3/clusters/lkc-east/consumer-groups"+path, nil)
+		if !strings.Contains(string(r.Body), `"self":"`+env.RESTURL+"/v3/clusters/lkc-east/consumer-groups") {
+			t.Errorf("GET /v3/...%s: self links do not use the /v3 mount: %s", path, r.Body)
+		}
+	}
+
 	// More records on partition 1 move the largest lag there.
 	produceTo(t, bootstrap, "orders", map[int32]int{1: 4})
 	apitest.Eventually(t, apitest.Timeout, "lag summary after producing", func() bool {
