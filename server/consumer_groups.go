@@ -15,14 +15,12 @@ import (
 // that a link's offset sync moved a group's offsets on the destination.
 func (s *Server) consumerGroupRoutes(r chi.Router) {
 	r.Get("/consumer-groups", s.listConsumerGroups)
-	r.Route("/consumer-groups/{consumer_group_id}", func(r chi.Router) {
-		r.Get("/", s.getConsumerGroup)
-		r.Get("/consumers", s.listConsumers)
-		r.Get("/consumers/{consumer_id}", s.getConsumer)
-		r.Get("/lags", s.listConsumerLags)
-		r.Get("/lags/{topic_name}/partitions/{partition_id}", s.getConsumerLag)
-		r.Get("/lag-summary", s.getConsumerLagSummary)
-	})
+	r.Get("/consumer-groups/{consumer_group_id}", s.getConsumerGroup)
+	r.Get("/consumer-groups/{consumer_group_id}/consumers", s.listConsumers)
+	r.Get("/consumer-groups/{consumer_group_id}/consumers/{consumer_id}", s.getConsumer)
+	r.Get("/consumer-groups/{consumer_group_id}/lags", s.listConsumerLags)
+	r.Get("/consumer-groups/{consumer_group_id}/lags/{topic_name}/partitions/{partition_id}", s.getConsumerLag)
+	r.Get("/consumer-groups/{consumer_group_id}/lag-summary", s.getConsumerLagSummary)
 }
 
 // pathParam returns a path parameter unescaped. chi matches on the escaped
