@@ -147,10 +147,19 @@ func TestACLsOverREST(t *testing.T) {
 	if strings.TrimSpace(string(r.Body)) != `{"data":[]}` {
 		t.Errorf("second delete: %s", r.Body)
 	}
-	// The SDK deletes too.
-	res, _, err := env.SDK().ACLV3Api.DeleteKafkaAcls(context.Background(), "lkc-east").
+	// The SDK creates and deletes too.
+	sdk := env.SDK().ACLV3Api
+	if _, err := sdk.CreateKafkaAcls(context.Background(), "lkc-east").CreateAclRequestData(kafkarestv3.CreateAclRequestData{
+		ResourceType: kafkarestv3.TRANSACTIONAL_ID, ResourceName: "tx-", PatternType: "PREFIXED", Principal: "User:dave", Host: "*", Operation: "WRITE", Permission: "ALLOW",
+	}).Execute(); err != nil {
+		t.Fatalf("SDK create: %v", err)
+	}
+	if got := kafkaACLs(t, adm); !slices.Contains(got, "TRANSACTIONAL_ID tx- PREFIXED User:dave * WRITE ALLOW") {
+		t.Errorf("ACL created with the SDK missing: %v", got)
+	}
+	res, _, err := sdk.DeleteKafkaAcls(context.Background(), "lkc-east").
 		ResourceType(kafkarestv3.ANY).PatternType("ANY").Operation("ANY").Permission("ANY").Execute()
-	if err != nil || len(res.Data) != 4 {
+	if err != nil || len(res.Data) != 5 {
 		t.Errorf("SDK delete all: %v %+v", err, res)
 	}
 	if got := kafkaACLs(t, adm); len(got) != 0 {
