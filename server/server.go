@@ -86,6 +86,10 @@ func (s *Server) v3Routes(r chi.Router) {
 		r.Get("/", s.getCluster)
 		s.topicRoutes(r)
 		s.linkRoutes(r)
+		s.aclRoutes(r)
+		s.consumerGroupRoutes(r)
+		s.partitionRoutes(r)
+		s.brokerRoutes(r)
 		s.unimplementedRoutes(r)
 	})
 }
