@@ -1,7 +1,8 @@
 // Package server is linkemu's HTTP layer: the Kafka REST v3 routes Confluent
-// serves for clusters, topics, cluster links and mirror topics, under both
-// /kafka/v3 (Confluent Cloud and Confluent Server's embedded REST) and /v3
-// (the standalone REST Proxy), plus /healthz and /readyz.
+// serves for clusters, brokers, topics, partitions, ACLs, consumer groups,
+// cluster links and mirror topics, under both /kafka/v3 (Confluent Cloud and
+// Confluent Server's embedded REST) and /v3 (the standalone REST Proxy); the
+// emulator's own admin API under /emulator/v1; and /healthz and /readyz.
 //
 // Handlers decode the request, call the manager, and encode Confluent's wire
 // shapes from package api. Every error goes through writeError (errors.go),
