@@ -12,6 +12,7 @@ import (
 var wireCodes = map[string]struct{ status, code int }{
 	linkemu.EINVALID:        {http.StatusBadRequest, 40002},
 	linkemu.ECONFLICT:       {http.StatusBadRequest, 40002},
+	linkemu.EQUOTA:          {http.StatusBadRequest, 40002},
 	linkemu.EMALFORMED:      {http.StatusBadRequest, 400},
 	linkemu.ENOTFOUND:       {http.StatusNotFound, 404},
 	linkemu.EUNKNOWNTOPIC:   {http.StatusNotFound, 40403},
