@@ -15,6 +15,7 @@ require (
 )
 
 require (
+	github.com/confluentinc/ccloud-sdk-go-v2/networking v0.14.0 // indirect
 	github.com/go-openapi/jsonpointer v0.22.5 // indirect
 	github.com/go-openapi/swag/jsonname v0.25.5 // indirect
 	github.com/golang/protobuf v1.4.2 // indirect

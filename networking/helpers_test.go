@@ -102,4 +102,6 @@ func wantErr(t *testing.T, err error, code string, parts ...string) {
 	}
 }
 
-func accept(envs, nets []string) AcceptPolicy { return AcceptPolicy{Environments: envs, Networks: nets} }
+func accept(envs, nets []string) AcceptPolicy {
+	return AcceptPolicy{Environments: envs, Networks: nets}
+}
