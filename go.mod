@@ -4,6 +4,7 @@ go 1.26.0
 
 require (
 	github.com/confluentinc/ccloud-sdk-go-v2/kafkarest v0.25.0
+	github.com/confluentinc/ccloud-sdk-go-v2/networking v0.14.0
 	github.com/getkin/kin-openapi v0.152.0
 	github.com/go-chi/chi/v5 v5.5.0
 	github.com/twmb/franz-go v1.22.2
@@ -15,7 +16,6 @@ require (
 )
 
 require (
-	github.com/confluentinc/ccloud-sdk-go-v2/networking v0.14.0 // indirect
 	github.com/go-openapi/jsonpointer v0.22.5 // indirect
 	github.com/go-openapi/swag/jsonname v0.25.5 // indirect
 	github.com/golang/protobuf v1.4.2 // indirect

@@ -93,6 +93,7 @@ type Association struct {
 	Endpoint           *LinkEndpoint // with its phase
 	Service            string
 	ServiceEnvironment string
+	ServiceNetwork     string
 }
 
 // AssociationID returns the ID of the association of an endpoint.

@@ -1,7 +1,8 @@
 // Package server is linkemu's HTTP layer: the Kafka REST v3 routes Confluent
 // serves for clusters, topics, cluster links and mirror topics, under both
 // /kafka/v3 (Confluent Cloud and Confluent Server's embedded REST) and /v3
-// (the standalone REST Proxy), plus /healthz and /readyz.
+// (the standalone REST Proxy), plus /healthz and /readyz, and Confluent
+// Cloud's network linking API under /networking/v1 (networking.go).
 //
 // Handlers decode the request, call the manager, and encode Confluent's wire
 // shapes from package api. Every error goes through writeError (errors.go),
@@ -22,6 +23,7 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 	linkemu "github.com/linkemu/linkemu"
 	"github.com/linkemu/linkemu/manager"
+	"github.com/linkemu/linkemu/networking"
 )
 
 // Config configures a Server.
@@ -34,6 +36,12 @@ type Config struct {
 	// APIKeys, when not empty, turns on HTTP Basic auth for every v3 route:
 	// key to secret.
 	APIKeys map[string]string
+	// Networking, if set, serves Confluent Cloud's network linking API under
+	// /networking/v1 (networking.go).
+	Networking *networking.Fabric
+	// CloudAPIKeys, when not empty, turns on HTTP Basic auth for the
+	// /networking/v1 routes: Cloud API key to secret.
+	CloudAPIKeys map[string]string
 	// Observe, if set, is called after each request with its route pattern,
 	// status and duration (metrics).
 	Observe func(route, method string, status int, d time.Duration)
@@ -72,6 +80,9 @@ func (s *Server) Handler() http.Handler {
 			r.Use(withPrefix(prefix), s.authenticate)
 			s.v3Routes(r)
 		})
+	}
+	if s.cfg.Networking != nil {
+		r.Route("/networking/v1", s.networkingRoutes)
 	}
 	return r
 }
