@@ -7,7 +7,8 @@
 // Handlers decode the request, call the manager, and encode Confluent's wire
 // shapes from package api. Every error goes through writeError (errors.go),
 // the one place where linkemu's error codes become HTTP statuses and
-// {"error_code": N, "message": "..."} bodies. Every response, errors
+// {"error_code": N, "message": "..."} bodies (writeCloudError, beside it,
+// for the Cloud API's {"errors": [...]}). Every response, errors
 // included, is application/json: Confluent's generated clients refuse
 // anything else.
 package server
