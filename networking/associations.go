@@ -24,7 +24,7 @@ func (f *Fabric) ListAssociations(filter AssociationFilter) ([]*Association, err
 		}
 		for _, e := range sorted(st.endpoints) {
 			if e.Service == s.ID && matches(filter.Phases, string(e.Phase)) {
-				out = append(out, &Association{ID: AssociationID(e.ID), Endpoint: e, Service: s.ID, ServiceEnvironment: s.Environment, ServiceNetwork: s.Network})
+				out = append(out, &Association{ID: associationID(e.ID), Endpoint: e, Service: s.ID, ServiceEnvironment: s.Environment, ServiceNetwork: s.Network})
 			}
 		}
 		return nil

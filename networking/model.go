@@ -96,8 +96,8 @@ type Association struct {
 	ServiceNetwork     string
 }
 
-// AssociationID returns the ID of the association of an endpoint.
-func AssociationID(endpointID string) string {
+// associationID returns the ID of the association of an endpoint.
+func associationID(endpointID string) string {
 	return "nlsa-" + strings.TrimPrefix(endpointID, "nle-")
 }
 

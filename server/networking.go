@@ -96,7 +96,7 @@ func (c cloudRefs) service(env, id string) api.EnvScopedObjectReference {
 		Related: c.url("/networking/v1/network-link-services/"+id, env), ResourceName: c.crn("environment", env, "network-link-service", id)}
 }
 
-// status builds the status of a service, endpoint or association.
+// cloudStatus builds the status of a service, endpoint or association.
 func cloudStatus(phase networking.Phase, errMsg string) api.NetworkLinkStatus {
 	st := api.NetworkLinkStatus{Phase: string(phase)}
 	if errMsg != "" {
