@@ -1,14 +1,14 @@
 // Package server is linkemu's HTTP layer: the Kafka REST v3 routes Confluent
 // serves for clusters, topics, cluster links and mirror topics, under both
 // /kafka/v3 (Confluent Cloud and Confluent Server's embedded REST) and /v3
-// (the standalone REST Proxy), plus /healthz and /readyz, and Confluent
-// Cloud's network linking API under /networking/v1 (networking.go).
+// (the standalone REST Proxy), plus /healthz and /readyz.
 //
 // Handlers decode the request, call the manager, and encode Confluent's wire
 // shapes from package api. Every error goes through writeError (errors.go),
 // the one place where linkemu's error codes become HTTP statuses and
 // {"error_code": N, "message": "..."} bodies (writeCloudError, beside it,
-// for the Cloud API's {"errors": [...]}). Every response, errors
+// writes the {"errors": [...]} of Confluent Cloud's network linking API,
+// served under /networking/v1 by networking.go). Every response, errors
 // included, is application/json: Confluent's generated clients refuse
 // anything else.
 package server
