@@ -7,7 +7,9 @@
 // Handlers decode the request, call the manager, and encode Confluent's wire
 // shapes from package api. Every error goes through writeError (errors.go),
 // the one place where linkemu's error codes become HTTP statuses and
-// {"error_code": N, "message": "..."} bodies. Every response, errors
+// {"error_code": N, "message": "..."} bodies (writeCloudError, beside it,
+// writes the {"errors": [...]} of Confluent Cloud's network linking API,
+// served under /networking/v1 by networking.go). Every response, errors
 // included, is application/json: Confluent's generated clients refuse
 // anything else.
 package server
@@ -23,6 +25,7 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 	linkemu "github.com/linkemu/linkemu"
 	"github.com/linkemu/linkemu/manager"
+	"github.com/linkemu/linkemu/networking"
 )
 
 // Config configures a Server.
@@ -35,6 +38,12 @@ type Config struct {
 	// APIKeys, when not empty, turns on HTTP Basic auth for every v3 route:
 	// key to secret.
 	APIKeys map[string]string
+	// Networking, if set, serves Confluent Cloud's network linking API under
+	// /networking/v1 (networking.go).
+	Networking *networking.Fabric
+	// CloudAPIKeys, when not empty, turns on HTTP Basic auth for the
+	// /networking/v1 routes: Cloud API key to secret.
+	CloudAPIKeys map[string]string
 	// Observe, if set, is called after each request with its route pattern,
 	// status and duration (metrics).
 	Observe func(route, method string, status int, d time.Duration)
@@ -77,6 +86,9 @@ func (s *Server) Handler() http.Handler {
 			r.Use(withPrefix(prefix), s.authenticate)
 			s.v3Routes(r)
 		})
+	}
+	if s.cfg.Networking != nil {
+		r.Route("/networking/v1", s.networkingRoutes)
 	}
 	return r
 }
