@@ -11,6 +11,7 @@ const (
 	EINVALID        = "invalid"         // the request is wrong; the message says how to fix it
 	EMALFORMED      = "malformed"       // the body or a parameter could not be decoded
 	ECONFLICT       = "conflict"        // the request clashes with current state
+	EQUOTA          = "quota"           // a limit on how many objects may exist is reached
 	ENOTFOUND       = "not_found"       // a cluster, link, mirror, config or other object is missing
 	EUNKNOWNTOPIC   = "unknown_topic"   // a Kafka topic is missing (Confluent's 40403)
 	EUNAUTHORIZED   = "unauthorized"    // credentials missing or wrong

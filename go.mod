@@ -4,6 +4,7 @@ go 1.26.0
 
 require (
 	github.com/confluentinc/ccloud-sdk-go-v2/kafkarest v0.25.0
+	github.com/confluentinc/ccloud-sdk-go-v2/networking v0.14.0
 	github.com/getkin/kin-openapi v0.152.0
 	github.com/go-chi/chi/v5 v5.5.0
 	github.com/prometheus/client_golang v1.25.0

@@ -1,7 +1,6 @@
 package linkemu
 
 import (
-	"encoding/json"
 	"fmt"
 	"maps"
 	"regexp"
@@ -76,12 +75,12 @@ var linkConfigDefs = []*ConfigDef{
 	{Name: CfgConsumerGroupPrefix, Type: TypeBoolean, Default: "false", Doc: "Prefix synced consumer group names with cluster.link.prefix."},
 	{Name: CfgOffsetSyncEnable, Type: TypeBoolean, Default: "false", Doc: "Sync consumer group offsets of mirror topics."},
 	{Name: CfgOffsetSyncMs, Type: TypeInt, Default: "30000", Min: 1000, Doc: "Interval of consumer offset sync, in milliseconds."},
-	{Name: CfgOffsetGroupFilter, Type: TypeJSON, check: checkJSONFilter("groupFilters"), Doc: `Groups to sync: {"groupFilters":[{"name":"*","patternType":"LITERAL","filterType":"INCLUDE"}]}.`},
+	{Name: CfgOffsetGroupFilter, Type: TypeJSON, check: checkFilter(ParseGroupFilters), Doc: `Groups to sync: {"groupFilters":[{"name":"*","patternType":"LITERAL","filterType":"INCLUDE"}]}.`},
 	{Name: CfgACLSyncEnable, Type: TypeBoolean, Default: "false", Doc: "Sync ACLs from the source cluster."},
 	{Name: CfgACLSyncMs, Type: TypeInt, Default: "5000", Min: 1000, Doc: "Interval of ACL sync, in milliseconds."},
-	{Name: CfgACLFilters, Type: TypeJSON, check: checkJSONFilter("aclFilters"), Doc: "ACLs to sync, as aclFilters JSON."},
+	{Name: CfgACLFilters, Type: TypeJSON, check: checkFilter(ParseACLFilters), Doc: "ACLs to sync, as aclFilters JSON."},
 	{Name: CfgAutoCreateEnable, Type: TypeBoolean, Default: "false", Doc: "Create mirror topics for matching source topics."},
-	{Name: CfgAutoCreateFilters, Type: TypeJSON, check: checkJSONFilter("topicFilters"), Doc: "Source topics to mirror automatically, as topicFilters JSON."},
+	{Name: CfgAutoCreateFilters, Type: TypeJSON, check: checkFilter(ParseTopicFilters), Doc: "Source topics to mirror automatically, as topicFilters JSON."},
 	{Name: CfgTopicConfigSyncMs, Type: TypeInt, Default: "5000", Min: 1000, Doc: "Interval of mirror topic config sync, in milliseconds."},
 	{Name: CfgTopicConfigSyncInclude, Type: TypeList, Doc: "Extra topic configs to sync to mirror topics."},
 	{Name: CfgMirrorStartOffsetSpec, Type: TypeString, Default: "earliest", check: checkStartSpec, Doc: "Where new mirror topics start: earliest, latest or an ISO-8601 timestamp."},
@@ -186,6 +185,9 @@ func NormalizeLinkConfig(name, value string) (string, error) {
 	}
 	if d.check != nil {
 		if err := d.check(v); err != nil {
+			if ErrorCode(err) == EINVALID {
+				return "", err
+			}
 			return "", Errorf(EINVALID, "Invalid value for configuration %s: %s", name, err)
 		}
 	}
@@ -395,23 +397,12 @@ func ParseStartTimestamp(v string) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("not an ISO-8601 timestamp")
 }
 
-// checkJSONFilter checks that a filter config is a JSON object holding the
-// given array. The filter packages check the entries themselves.
-func checkJSONFilter(key string) func(string) error {
+// checkFilter validates a filter config with its parser, whose errors
+// already name the config and the bad field.
+func checkFilter[F any](parse func(string) (F, error)) func(string) error {
 	return func(v string) error {
-		var obj map[string]json.RawMessage
-		if err := json.Unmarshal([]byte(v), &obj); err != nil {
-			return fmt.Errorf("not valid JSON (%v); expected an object like {%q:[...]}", err, key)
-		}
-		raw, ok := obj[key]
-		if !ok {
-			return fmt.Errorf("the JSON object must hold %q", key)
-		}
-		var arr []json.RawMessage
-		if err := json.Unmarshal(raw, &arr); err != nil {
-			return fmt.Errorf("%q must be an array", key)
-		}
-		return nil
+		_, err := parse(v)
+		return err
 	}
 }
 

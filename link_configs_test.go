@@ -27,7 +27,8 @@ func TestNormalizeLinkConfig(t *testing.T) {
 		{"mirror.start.offset.spec", "2024-01-31T12:00:00Z", "2024-01-31T12:00:00Z", ""},
 		{"mirror.start.offset.spec", "yesterday", "", "ISO-8601"},
 		{"acl.filters", `{"aclFilters":[]}`, `{"aclFilters":[]}`, ""},
-		{"acl.filters", `{"groupFilters":[]}`, "", `must hold "aclFilters"`},
+		{"acl.filters", `{"groupFilters":[]}`, "", `unknown field "groupFilters"`},
+		{"acl.filters", `{"aclFilters":[{"resourceFilter":{"resourceType":"TOPIC","patternType":"PREFIXED"},"accessFilter":{"operation":"ANY","permissionType":"ANY"}}]}`, "", "PREFIXED"},
 		{"sasl.jaas.config", " x ", " x ", ""},
 		{"no.such.config", "1", "", "Unknown cluster link config"},
 	}

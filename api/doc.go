@@ -1,7 +1,8 @@
 // Package api holds the wire types of the Kafka REST v3 API as Confluent
 // serves it: field names, nullability and kinds exactly as in Confluent's
-// OpenAPI spec and real captures. Nothing here has behaviour; server/ fills
-// these from manager results.
+// OpenAPI spec and real captures, and those of Confluent Cloud's
+// networking/v1 network linking API (networking.go). Nothing here has
+// behaviour; server/ fills these from manager and networking results.
 package api
 
 // Metadata is the metadata of a single resource.

@@ -32,13 +32,14 @@ func kafkaError(err error, what string) error {
 		return linkemu.Errorf(linkemu.ECONFLICT, "%s already exists.", what)
 	case kerr.InvalidPartitions, kerr.InvalidReplicationFactor, kerr.InvalidReplicaAssignment,
 		kerr.InvalidConfig, kerr.InvalidRequest, kerr.PolicyViolation, kerr.InvalidTopicException,
-		kerr.UnsupportedVersion, kerr.InvalidRecord:
+		kerr.UnsupportedVersion, kerr.InvalidRecord, kerr.SecurityDisabled:
 		return linkemu.Errorf(linkemu.EINVALID, "%s: %s", what, ke.Description)
 	case kerr.TopicAuthorizationFailed, kerr.ClusterAuthorizationFailed, kerr.GroupAuthorizationFailed:
 		return linkemu.Errorf(linkemu.EFORBIDDEN, "Request is not authorized: %s", ke.Description)
 	case kerr.SaslAuthenticationFailed:
 		return linkemu.Errorf(linkemu.EUNAUTHORIZED, "Authentication failed")
-	case kerr.BrokerNotAvailable, kerr.LeaderNotAvailable, kerr.NotController, kerr.RequestTimedOut, kerr.CoordinatorNotAvailable:
+	case kerr.BrokerNotAvailable, kerr.LeaderNotAvailable, kerr.NotController, kerr.RequestTimedOut, kerr.CoordinatorNotAvailable,
+		kerr.CoordinatorLoadInProgress, kerr.NotCoordinator:
 		return linkemu.Errorf(linkemu.EUNAVAILABLE, "%s: %s", what, ke.Description)
 	}
 	return linkemu.Errorf(linkemu.EINTERNAL, "%s: %v", what, err)

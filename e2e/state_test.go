@@ -93,7 +93,7 @@ func TestValidateOnlyChangesNothing(t *testing.T) {
 }
 
 // TestLinkStateFollowsTheSourceCluster takes the source cluster down and up
-// and watches link_state and link_error.
+// through the emulator admin API and watches link_state and link_error.
 func TestLinkStateFollowsTheSourceCluster(t *testing.T) {
 	env := apitest.Start(t, emulator.Options{})
 	link := apitest.ClusterPath("lkc-west", "/links/east-to-west")
@@ -109,8 +109,9 @@ func TestLinkStateFollowsTheSourceCluster(t *testing.T) {
 		return s, e
 	}
 	apitest.Eventually(t, apitest.Timeout, "ACTIVE", func() bool { s, _ := state(); return s == "ACTIVE" })
-	east, _ := env.Registry().Get("lkc-east")
-	east.Embedded.Stop()
+	if r := env.Do(http.MethodPost, "/emulator/v1/clusters/lkc-east:stop", nil); r.Status != 200 || r.Map(t)["running"] != false {
+		t.Fatalf("stop lkc-east: %d %s", r.Status, r.Body)
+	}
 	apitest.Eventually(t, apitest.Timeout, "UNAVAILABLE", func() bool {
 		s, e := state()
 		return s == "UNAVAILABLE" && e == "BOOTSTRAP_TCP_CONNECTION_FAILED_ERROR"
@@ -118,8 +119,11 @@ func TestLinkStateFollowsTheSourceCluster(t *testing.T) {
 	if m := env.Do(http.MethodGet, link, nil).Map(t); m["link_error_message"] == nil {
 		t.Errorf("UNAVAILABLE link has no link_error_message: %v", m)
 	}
-	if err := east.Embedded.Start(); err != nil {
-		t.Fatal(err)
+	if r := env.Do(http.MethodGet, "/readyz", nil); r.Status != 503 {
+		t.Errorf("/readyz with a cluster down: %d %s", r.Status, r.Body)
+	}
+	if r := env.Do(http.MethodPost, "/emulator/v1/clusters/lkc-east:start", nil); r.Status != 200 || r.Map(t)["running"] != true {
+		t.Fatalf("start lkc-east: %d %s", r.Status, r.Body)
 	}
 	apitest.Eventually(t, apitest.Timeout, "ACTIVE again", func() bool { s, e := state(); return s == "ACTIVE" && e == "NO_ERROR" })
 }

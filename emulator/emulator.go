@@ -13,7 +13,8 @@
 // on free loopback ports, a REST API on a free loopback port, and keeps its
 // state in a temporary directory removed by Close. Options.Embedded (see
 // EmbeddedClusters) chooses other cluster IDs; Options.External serves real
-// clusters next to or instead of embedded ones.
+// clusters next to or instead of embedded ones. Every cluster is in one
+// public network unless Options.Networks places it in a private one.
 //
 // Every port is chosen by the operating system unless Options say
 // otherwise, every registry (clusters, metrics) belongs to the Emulator, and
@@ -43,6 +44,7 @@ import (
 	"github.com/linkemu/linkemu/broker"
 	"github.com/linkemu/linkemu/manager"
 	"github.com/linkemu/linkemu/metrics"
+	"github.com/linkemu/linkemu/networking"
 	"github.com/linkemu/linkemu/server"
 	"github.com/linkemu/linkemu/store"
 	"github.com/prometheus/client_golang/prometheus"
@@ -59,6 +61,14 @@ type EmbeddedSpec struct {
 	Advertised string
 	// Users turn on SASL for the cluster; each is a superuser.
 	Users []broker.SASLUser
+}
+
+// NetworkSpec declares one private network of Confluent Cloud's network
+// linking emulation (package networking) and the clusters in it.
+type NetworkSpec struct {
+	ID          string   // n-…, e.g. n-west
+	Environment string   // env-…, e.g. env-a; environments exist through their networks
+	Clusters    []string // IDs of the clusters in the network, served or not
 }
 
 // ExternalSpec describes a real Kafka cluster to serve.
@@ -85,6 +95,17 @@ type Options struct {
 	External []ExternalSpec
 	// APIKeys turns on HTTP Basic auth for the v3 API: key to secret.
 	APIKeys map[string]string
+	// Networks declares private networks and places clusters in them.
+	// Clusters not placed are in the public network n-public of environment
+	// env-default, and public clusters need no network links. See
+	// docs/networking.md.
+	Networks []NetworkSpec
+	// NetworkLinkReadyDelay is how long a new network link service or
+	// endpoint is PROVISIONING: 500ms when zero, none when negative.
+	NetworkLinkReadyDelay time.Duration
+	// CloudAPIKeys turns on HTTP Basic auth for the Cloud API routes under
+	// /networking/v1: Cloud API key to secret.
+	CloudAPIKeys map[string]string
 	// Logger receives structured logs; discarded when nil.
 	Logger *slog.Logger
 	// HealthInterval is how often links check their remote cluster.
@@ -140,6 +161,7 @@ type Emulator struct {
 	registry  *broker.Registry
 	mgr       *manager.Manager
 	metrics   *prometheus.Registry
+	net       *networking.Fabric
 	http      *http.Server
 	serveErr  chan error    // the HTTP server's failure, if any
 	serveDone chan struct{} // closed when the HTTP server returns
@@ -168,10 +190,13 @@ func Start(ctx context.Context, opts Options) (_ *Emulator, err error) {
 	if e.store, err = store.Open(opts.DataDir, store.Options{}); err != nil {
 		return nil, err
 	}
+	if e.net, err = newFabric(e.store, opts); err != nil {
+		return nil, err
+	}
 	if err = e.startClusters(ctx, opts); err != nil {
 		return nil, err
 	}
-	e.mgr = manager.New(manager.Config{Store: e.store, Clusters: e.registry, Logger: opts.Logger, HealthInterval: opts.HealthInterval})
+	e.mgr = manager.New(manager.Config{Store: e.store, Clusters: e.registry, Logger: opts.Logger, HealthInterval: opts.HealthInterval, Network: e.net})
 	if err = e.mgr.Start(ctx); err != nil {
 		return nil, err
 	}
@@ -279,6 +304,7 @@ func (e *Emulator) serve(opts Options) error {
 	}
 	e.metrics = reg // registered: shutdown unregisters
 	srv := server.New(server.Config{Manager: e.mgr, Logger: opts.Logger, PublicURL: opts.PublicURL, APIKeys: opts.APIKeys,
+		Networking: e.net, CloudAPIKeys: opts.CloudAPIKeys,
 		Observe: requests.Observe, Metrics: metrics.Handler(reg, opts.Logger)})
 	e.http = &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	e.RESTURL = "http://" + restHost(ln.Addr().(*net.TCPAddr))
@@ -316,6 +342,22 @@ func (e *Emulator) MetricsRegistry() *prometheus.Registry { return e.metrics }
 
 // Registry returns the served clusters (for tests and outage drills).
 func (e *Emulator) Registry() *broker.Registry { return e.registry }
+
+// Networking returns the emulated network fabric (for tests).
+func (e *Emulator) Networking() *networking.Fabric { return e.net }
+
+// newFabric builds the network fabric of the configured networks.
+func newFabric(st *store.Store, opts Options) (*networking.Fabric, error) {
+	nets := make([]networking.Network, 0, len(opts.Networks))
+	for _, n := range opts.Networks {
+		nets = append(nets, networking.Network{ID: n.ID, Environment: n.Environment, Clusters: n.Clusters})
+	}
+	f, err := networking.New(networking.Config{Store: st, Networks: nets, ReadyDelay: opts.NetworkLinkReadyDelay, Logger: opts.Logger})
+	if err != nil {
+		return nil, fmt.Errorf("networks: %w", err)
+	}
+	return f, nil
+}
 
 // Manager returns the control plane (for tests).
 func (e *Emulator) Manager() *manager.Manager { return e.mgr }

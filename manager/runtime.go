@@ -25,6 +25,7 @@ type linkRuntime struct {
 	remote  *kgo.Client // nil for INBOUND links and when connErr is set
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
+	workers taskWorkers
 
 	mu     sync.Mutex
 	health linkHealth
@@ -54,6 +55,11 @@ func (rt *linkRuntime) start() {
 	ctx, cancel := context.WithCancel(context.Background())
 	rt.cancel = cancel
 	rt.check(ctx)
+	if rt.remote != nil && receivesData(rt.link) {
+		if local, err := rt.m.clusters.Get(rt.link.ClusterID); err == nil {
+			rt.startTasks(ctx, local.Client())
+		}
+	}
 	rt.wg.Add(1)
 	go func() {
 		defer rt.wg.Done()
@@ -68,6 +74,7 @@ func (rt *linkRuntime) stop() {
 		rt.cancel()
 	}
 	rt.wg.Wait()
+	rt.stopTasks()
 	if rt.remote != nil {
 		rt.remote.Close()
 	}

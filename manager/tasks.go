@@ -1,25 +1,88 @@
 package manager
 
-import linkemu "github.com/linkemu/linkemu"
+import (
+	"context"
+	"log/slog"
 
-// taskFeatures maps each task to the config that enables it.
-var taskFeatures = []struct{ task, enable string }{
-	{linkemu.TaskAclSync, linkemu.CfgACLSyncEnable},
-	{linkemu.TaskAutoCreateMirror, linkemu.CfgAutoCreateEnable},
-	{linkemu.TaskConsumerOffsetSync, linkemu.CfgOffsetSyncEnable},
+	linkemu "github.com/linkemu/linkemu"
+	"github.com/linkemu/linkemu/aclsync"
+	"github.com/linkemu/linkemu/offsetsync"
+	"github.com/linkemu/linkemu/store"
+	"github.com/twmb/franz-go/pkg/kgo"
+)
+
+// taskWorkers are the link tasks that run on the side of a link that data
+// flows into: consumer offset sync and ACL sync.
+type taskWorkers struct {
+	offsets *offsetsync.Syncer
+	acls    *aclsync.Syncer
 }
 
-// tasks reports the link's tasks. A task whose feature is off is
-// NOT_CONFIGURED; one that is on but has no worker yet says so.
+// receivesData reports whether this side of the link mirrors topics into its
+// own cluster, and so runs the link's tasks.
+func receivesData(l *linkemu.Link) bool {
+	return l.Mode() == linkemu.ModeDestination || l.Mode() == linkemu.ModeBidirectional
+}
+
+// startTasks starts the task workers of a link whose remote cluster the
+// runtime can reach. Config errors cannot happen here: the configs were
+// validated when they were stored.
+func (rt *linkRuntime) startTasks(ctx context.Context, local *kgo.Client) {
+	l, m := rt.link, rt.m
+	log := m.log.With(slog.String("cluster", l.ClusterID), slog.String("link", l.Name))
+	offCfg, err := offsetsync.ConfigFromLinkConfigs(l.Configs)
+	if err != nil {
+		log.Error("offset sync config", "err", err)
+	}
+	rt.workers.offsets = offsetsync.New(offsetsync.Options{
+		Source: rt.remote, Destination: local, Logger: log.With("task", linkemu.TaskConsumerOffsetSync), Now: m.cfg.Now,
+		Mirrors: func(context.Context) ([]*linkemu.Mirror, error) { return m.linkMirrors(l) },
+	}, offCfg)
+	aclCfg, err := aclsync.ConfigFromLinkConfigs(l.Configs)
+	if err != nil {
+		log.Error("ACL sync config", "err", err)
+	}
+	rt.workers.acls = aclsync.New(aclsync.Options{
+		Source: rt.remote, Destination: local, Link: aclKey(l), Store: aclStore{m.store},
+		LinkACLs: m.linkCreatedACLs(l), Logger: log.With("task", linkemu.TaskAclSync), Now: m.cfg.Now,
+	}, aclCfg)
+	rt.workers.offsets.Start(ctx)
+	rt.workers.acls.Start(ctx)
+}
+
+func (rt *linkRuntime) stopTasks() {
+	if rt.workers.offsets != nil {
+		rt.workers.offsets.Stop()
+	}
+	if rt.workers.acls != nil {
+		rt.workers.acls.Stop()
+	}
+}
+
+// tasks reports the link's tasks as the wire shows them on a link in health
+// state h.
 func (rt *linkRuntime) tasks(h linkHealth) []linkemu.Task {
-	out := make([]linkemu.Task, 0, len(taskFeatures))
-	for _, f := range taskFeatures {
-		t := linkemu.Task{Name: f.task, State: linkemu.TaskNotConfigured, Errors: []linkemu.TaskError{}}
-		if rt.link.ConfigBool(f.enable) {
-			t.State = linkemu.TaskInError
-			t.Errors = append(t.Errors, linkemu.TaskError{Code: linkemu.TaskErrInternal, Message: "This task is not implemented by linkemu yet."})
-		}
-		out = append(out, t)
+	var own []linkemu.Task
+	if rt.workers.acls != nil {
+		own = append(own, rt.workers.acls.Task())
+	}
+	if rt.workers.offsets != nil {
+		own = append(own, rt.workers.offsets.Task())
+	}
+	out := make([]linkemu.Task, 0, len(own))
+	for _, t := range own {
+		out = append(out, linkemu.TaskStatus(t, h.state))
 	}
 	return out
+}
+
+// linkMirrors returns a link's mirror topics from the store.
+func (m *Manager) linkMirrors(l *linkemu.Link) ([]*linkemu.Mirror, error) {
+	var out []*linkemu.Mirror
+	err := m.store.View(func(tx *store.Tx) error {
+		var err error
+		out, err = tx.Mirrors(l.ClusterID, l.Name)
+		return err
+	})
+	return out, err
 }

@@ -17,7 +17,9 @@ import (
 func writeJSON(w http.ResponseWriter, _ *http.Request, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false) // self links carry '&' in query strings
+	_ = enc.Encode(v)
 }
 
 // writeErr writes an error body.

@@ -1,13 +1,16 @@
 // Package server is linkemu's HTTP layer: the Kafka REST v3 routes Confluent
-// serves for clusters, topics, cluster links and mirror topics, under both
-// /kafka/v3 (Confluent Cloud and Confluent Server's embedded REST) and /v3
-// (the standalone REST Proxy), plus /healthz, /readyz and, when
-// Config.Metrics is set, /metrics.
+// serves for clusters, brokers, topics, partitions, ACLs, consumer groups,
+// cluster links and mirror topics, under both /kafka/v3 (Confluent Cloud and
+// Confluent Server's embedded REST) and /v3 (the standalone REST Proxy); the
+// emulator's own admin API under /emulator/v1; /healthz and /readyz; and,
+// when Config.Metrics is set, /metrics.
 //
 // Handlers decode the request, call the manager, and encode Confluent's wire
 // shapes from package api. Every error goes through writeError (errors.go),
 // the one place where linkemu's error codes become HTTP statuses and
-// {"error_code": N, "message": "..."} bodies. Every response, errors
+// {"error_code": N, "message": "..."} bodies (writeCloudError, beside it,
+// writes the {"errors": [...]} of Confluent Cloud's network linking API,
+// served under /networking/v1 by networking.go). Every response, errors
 // included, is application/json: Confluent's generated clients refuse
 // anything else.
 package server
@@ -23,6 +26,7 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 	linkemu "github.com/linkemu/linkemu"
 	"github.com/linkemu/linkemu/manager"
+	"github.com/linkemu/linkemu/networking"
 )
 
 // Config configures a Server.
@@ -35,6 +39,12 @@ type Config struct {
 	// APIKeys, when not empty, turns on HTTP Basic auth for every v3 route:
 	// key to secret.
 	APIKeys map[string]string
+	// Networking, if set, serves Confluent Cloud's network linking API under
+	// /networking/v1 (networking.go).
+	Networking *networking.Fabric
+	// CloudAPIKeys, when not empty, turns on HTTP Basic auth for the
+	// /networking/v1 routes: Cloud API key to secret.
+	CloudAPIKeys map[string]string
 	// Observe, if set, is called after each request with its route pattern,
 	// status and duration (metrics).
 	Observe func(route, method string, status int, d time.Duration)
@@ -73,11 +83,18 @@ func (s *Server) Handler() http.Handler {
 	if s.cfg.Metrics != nil {
 		r.Method(http.MethodGet, "/metrics", s.cfg.Metrics)
 	}
+	r.Route("/emulator/v1", func(r chi.Router) {
+		r.Use(s.authenticate)
+		s.adminRoutes(r)
+	})
 	for _, prefix := range []string{"/kafka/v3", "/v3"} {
 		r.Route(prefix, func(r chi.Router) {
 			r.Use(withPrefix(prefix), s.authenticate)
 			s.v3Routes(r)
 		})
+	}
+	if s.cfg.Networking != nil {
+		r.Route("/networking/v1", s.networkingRoutes)
 	}
 	return r
 }
@@ -88,6 +105,10 @@ func (s *Server) v3Routes(r chi.Router) {
 		r.Get("/", s.getCluster)
 		s.topicRoutes(r)
 		s.linkRoutes(r)
+		s.aclRoutes(r)
+		s.consumerGroupRoutes(r)
+		s.partitionRoutes(r)
+		s.brokerRoutes(r)
 		s.unimplementedRoutes(r)
 	})
 }

@@ -24,6 +24,8 @@ type settings struct {
 	Clusters        multiFlag
 	ConfigFile      string
 	APIKeys         multiFlag
+	CloudAPIKeys    multiFlag
+	NLReadyDelay    time.Duration // --network-link-ready-delay
 	LogLevel        string
 	LogFormat       string
 	ShutdownTimeout time.Duration
@@ -38,7 +40,8 @@ func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 
 // fileConfig is the YAML file given with --config. It carries what does not
 // fit on a command line: credentials and TLS for external clusters, SASL
-// users of embedded clusters, API keys.
+// users of embedded clusters, API keys, and the private networks of network
+// linking (docs/networking.md).
 type fileConfig struct {
 	Clusters []struct {
 		ID               string           `yaml:"id"`
@@ -59,6 +62,15 @@ type fileConfig struct {
 		Key    string `yaml:"key"`
 		Secret string `yaml:"secret"`
 	} `yaml:"api_keys"`
+	CloudAPIKeys []struct {
+		Key    string `yaml:"key"`
+		Secret string `yaml:"secret"`
+	} `yaml:"cloud_api_keys"`
+	Networks []struct {
+		ID          string   `yaml:"id"`
+		Environment string   `yaml:"environment"`
+		Clusters    []string `yaml:"clusters"`
+	} `yaml:"networks"`
 }
 
 const usageHeader = `linkemu: a local, Confluent-compatible emulator of Cluster Linking.
@@ -81,8 +93,10 @@ func newFlagSet(s *settings, out io.Writer) *flag.FlagSet {
 	fs.StringVar(&s.DataDir, "data-dir", "./data", "directory of all state: the bbolt store (linkemu.db) and the embedded brokers' logs (clusters/<ID>)")
 	fs.Var(&s.Embedded, "embedded", "embedded cluster ID=HOST:PORT[@ADVERTISED_HOST:PORT] (repeatable; replaces the defaults lkc-east=127.0.0.1:19092 and lkc-west=127.0.0.1:29092); the broker binds HOST:PORT and tells clients ADVERTISED (default: HOST:PORT); 'none' starts none")
 	fs.Var(&s.Clusters, "cluster", "external cluster ID=HOST:PORT[,HOST:PORT...] (repeatable); credentials and TLS go in --config")
-	fs.StringVar(&s.ConfigFile, "config", "", "YAML file with cluster credentials, TLS, embedded SASL users and API keys (see README)")
+	fs.StringVar(&s.ConfigFile, "config", "", "YAML file with cluster credentials, TLS, embedded SASL users, API keys and private networks (see README and docs/networking.md)")
 	fs.Var(&s.APIKeys, "api-key", "KEY:SECRET required as HTTP Basic auth on every v3 call (repeatable); none means no auth")
+	fs.Var(&s.CloudAPIKeys, "cloud-api-key", "Cloud API KEY:SECRET required as HTTP Basic auth on every /networking/v1 call (repeatable); none means no auth")
+	fs.DurationVar(&s.NLReadyDelay, "network-link-ready-delay", 500*time.Millisecond, "how long a new network link service or endpoint is PROVISIONING before it can be READY; 0s makes it READY at once")
 	fs.StringVar(&s.LogLevel, "log-level", "info", "debug, info, warn or error")
 	fs.StringVar(&s.LogFormat, "log-format", "text", "text or json")
 	fs.DurationVar(&s.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "deadline for a graceful shutdown on SIGINT/SIGTERM")
@@ -162,7 +176,38 @@ func (s *settings) options() (emulator.Options, error) {
 		}
 		opts.APIKeys[key] = secret
 	}
+	if err := s.networking(&opts, fc); err != nil {
+		return opts, err
+	}
 	return opts, nil
+}
+
+// networking fills the network linking options: private networks from the
+// file, the ready delay and Cloud API keys.
+func (s *settings) networking(opts *emulator.Options, fc fileConfig) error {
+	for _, n := range fc.Networks {
+		opts.Networks = append(opts.Networks, emulator.NetworkSpec{ID: n.ID, Environment: n.Environment, Clusters: n.Clusters})
+	}
+	switch {
+	case s.NLReadyDelay < 0:
+		return fmt.Errorf("--network-link-ready-delay %s: give a duration of 0s or more", s.NLReadyDelay)
+	case s.NLReadyDelay == 0:
+		opts.NetworkLinkReadyDelay = -1 // READY at once; zero in Options means the default
+	default:
+		opts.NetworkLinkReadyDelay = s.NLReadyDelay
+	}
+	opts.CloudAPIKeys = map[string]string{}
+	for _, k := range fc.CloudAPIKeys {
+		opts.CloudAPIKeys[k.Key] = k.Secret
+	}
+	for _, kv := range s.CloudAPIKeys {
+		key, secret, ok := strings.Cut(kv, ":")
+		if !ok || key == "" || secret == "" {
+			return fmt.Errorf("--cloud-api-key %q: expected KEY:SECRET", mask(kv))
+		}
+		opts.CloudAPIKeys[key] = secret
+	}
+	return nil
 }
 
 func (s *settings) embedded(opts *emulator.Options, fc fileConfig) error {

@@ -83,7 +83,7 @@ func newLogger(s *settings, w io.Writer) (*slog.Logger, error) {
 
 // printEffective prints the configuration in force, secrets masked.
 func printEffective(w io.Writer, s *settings, opts emulator.Options) {
-	row := func(k, v string) { fmt.Fprintf(w, "  %-18s %s\n", k, v) }
+	row := func(k, v string) { fmt.Fprintf(w, "  %-24s %s\n", k, v) }
 	orNone := func(v, none string) string {
 		if v == "" {
 			return none
@@ -118,6 +118,18 @@ func printEffective(w io.Writer, s *settings, opts emulator.Options) {
 	}
 	sort.Strings(keys)
 	row("api-key", orNone(strings.Join(keys, ", "), "none (REST auth off)"))
+	keys = keys[:0]
+	for k := range opts.CloudAPIKeys {
+		keys = append(keys, k+":****")
+	}
+	sort.Strings(keys)
+	row("cloud-api-key", orNone(strings.Join(keys, ", "), "none (/networking/v1 auth off)"))
+	var nets []string
+	for _, n := range opts.Networks {
+		nets = append(nets, fmt.Sprintf("%s (%s: %s)", n.ID, n.Environment, orNone(strings.Join(n.Clusters, " "), "no clusters")))
+	}
+	row("networks", orNone(strings.Join(nets, ", "), "none (every cluster in n-public, env-default)"))
+	row("network-link-ready-delay", s.NLReadyDelay.String())
 	row("log-level", s.LogLevel)
 	row("log-format", s.LogFormat)
 	row("shutdown-timeout", s.ShutdownTimeout.String())
