@@ -36,7 +36,11 @@ func TestMetricsFollowTheEmulator(t *testing.T) {
 
 	rest.must(http.StatusNoContent, http.MethodPost, linksPath+"?link_name=east-to-west", map[string]any{
 		"source_cluster_id": "lkc-east",
-		"configs":           []map[string]string{{"name": "consumer.offset.sync.enable", "value": "true"}},
+		"configs": []map[string]string{
+			{"name": "consumer.offset.sync.enable", "value": "true"},
+			{"name": "consumer.offset.sync.ms", "value": "1000"},
+			{"name": "consumer.offset.group.filters", "value": `{"groupFilters":[{"name":"*","patternType":"LITERAL","filterType":"INCLUDE"}]}`},
+		},
 	})
 	link := map[string]string{"cluster": "lkc-west", "link": "east-to-west"}
 	linkIs := func(state string) func() bool {
@@ -47,23 +51,26 @@ func TestMetricsFollowTheEmulator(t *testing.T) {
 	}
 	eventually(t, "linkemu_link_state ACTIVE", linkIs("ACTIVE"))
 
-	mfs = scrape(t, rest)
-	tasks := []struct{ task, state string }{
-		{"AclSync", "NOT_CONFIGURED"},
-		{"AutoCreateMirror", "NOT_CONFIGURED"},
-		{"ConsumerOffsetSync", ""}, // enabled: whatever the worker reports, not NOT_CONFIGURED
+	// Tasks: ACL sync is off; consumer offset sync is on and syncs every
+	// second, so its last sync time appears and then moves on.
+	taskIs := func(task, state string) bool {
+		v, ok := value(scrape(t, rest), "linkemu_link_task_state", with(with(link, "task", task), "state", state))
+		return ok && v == 1
 	}
-	for _, tt := range tasks {
-		lbl := with(with(link, "task", tt.task), "state", "NOT_CONFIGURED")
-		v, ok := value(mfs, "linkemu_link_task_state", lbl)
-		if !ok {
-			t.Errorf("no linkemu_link_task_state for %s", tt.task)
-			continue
-		}
-		if want := map[bool]float64{true: 1, false: 0}[tt.state == "NOT_CONFIGURED"]; v != want {
-			t.Errorf("linkemu_link_task_state{task=%q,state=NOT_CONFIGURED} = %v, want %v", tt.task, v, want)
-		}
+	if !taskIs("AclSync", "NOT_CONFIGURED") {
+		t.Error("linkemu_link_task_state{task=AclSync,state=NOT_CONFIGURED} is not 1")
 	}
+	eventually(t, "ConsumerOffsetSync ACTIVE", func() bool { return taskIs("ConsumerOffsetSync", "ACTIVE") })
+	offsetSync := with(link, "task", "ConsumerOffsetSync")
+	var first float64
+	eventually(t, "a first consumer offset sync", func() bool {
+		first, _ = value(scrape(t, rest), "linkemu_link_task_last_sync_timestamp_seconds", offsetSync)
+		return first > 0
+	})
+	eventually(t, "a later consumer offset sync", func() bool {
+		v, _ := value(scrape(t, rest), "linkemu_link_task_last_sync_timestamp_seconds", offsetSync)
+		return v > first
+	})
 
 	east, err := emu.Registry().Get("lkc-east")
 	if err != nil {
@@ -73,6 +80,9 @@ func TestMetricsFollowTheEmulator(t *testing.T) {
 	eventually(t, "linkemu_link_state UNAVAILABLE while lkc-east is stopped", linkIs("UNAVAILABLE"))
 	if v, _ := value(scrape(t, rest), "linkemu_link_state", with(link, "state", "ACTIVE")); v != 0 {
 		t.Errorf("linkemu_link_state{state=ACTIVE} = %v while lkc-east is stopped", v)
+	}
+	if !taskIs("ConsumerOffsetSync", "LINK_UNAVAILABLE") {
+		t.Error("linkemu_link_task_state{task=ConsumerOffsetSync,state=LINK_UNAVAILABLE} is not 1 while lkc-east is stopped")
 	}
 	if err := east.Embedded.Start(); err != nil {
 		t.Fatal(err)

@@ -1,6 +1,8 @@
 package manager
 
 import (
+	"time"
+
 	linkemu "github.com/linkemu/linkemu"
 	"github.com/linkemu/linkemu/metrics"
 	"github.com/linkemu/linkemu/store"
@@ -8,13 +10,14 @@ import (
 
 // Snapshot reports every stored link, mirror topic and link task for the
 // metrics collector (it implements metrics.Source). Link and task states
-// come from the link runtimes, as GET .../links reports them; a link whose
-// cluster this emulator does not serve is UNKNOWN with no tasks. Mirrors
-// come from the store.
+// come from the link runtimes, as GET .../links?include_tasks=true reports
+// them, with the task workers' last sync times; a link whose cluster this
+// emulator does not serve is UNKNOWN with no tasks. Mirrors come from the
+// store.
 //
 // Replication figures (partition lags, last fetch offsets, replicated
-// records and bytes) and the tasks' last sync times are not reported yet:
-// mirrors have no partitions and zero counters, tasks a zero LastSync.
+// records and bytes) are not reported yet: mirrors have no partitions and
+// zero counters.
 //
 // A scrape waits for an in-flight state-changing operation, like any read.
 func (m *Manager) Snapshot() metrics.Snapshot {
@@ -31,8 +34,9 @@ func (m *Manager) Snapshot() metrics.Snapshot {
 			if rt := m.runtime(l.ClusterID, l.Name); rt != nil {
 				h := rt.Health()
 				state = h.state
+				synced := rt.lastSyncs()
 				for _, t := range rt.tasks(h) {
-					snap.Tasks = append(snap.Tasks, metrics.Task{Cluster: l.ClusterID, Link: l.Name, Name: t.Name, State: t.State})
+					snap.Tasks = append(snap.Tasks, metrics.Task{Cluster: l.ClusterID, Link: l.Name, Name: t.Name, State: t.State, LastSync: synced[t.Name]})
 				}
 			}
 			snap.Links = append(snap.Links, metrics.Link{Cluster: l.ClusterID, Name: l.Name, State: state})
@@ -50,4 +54,17 @@ func (m *Manager) Snapshot() metrics.Snapshot {
 		m.log.Error("metrics snapshot: reading the store failed", "err", err)
 	}
 	return snap
+}
+
+// lastSyncs returns when each running task worker last finished a pass
+// without errors. m.mu must be held: it guards the workers.
+func (rt *linkRuntime) lastSyncs() map[string]time.Time {
+	out := map[string]time.Time{}
+	if rt.workers.acls != nil {
+		out[linkemu.TaskAclSync] = rt.workers.acls.LastSync()
+	}
+	if rt.workers.offsets != nil {
+		out[linkemu.TaskConsumerOffsetSync] = rt.workers.offsets.LastSync()
+	}
+	return out
 }
