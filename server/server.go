@@ -2,8 +2,7 @@
 // serves for clusters, brokers, topics, partitions, ACLs, consumer groups,
 // cluster links and mirror topics, under both /kafka/v3 (Confluent Cloud and
 // Confluent Server's embedded REST) and /v3 (the standalone REST Proxy); the
-// emulator's own admin API under /emulator/v1; /healthz and /readyz; and,
-// when Config.Metrics is set, /metrics.
+// emulator's own admin API under /emulator/v1; and /healthz and /readyz.
 //
 // Handlers decode the request, call the manager, and encode Confluent's wire
 // shapes from package api. Every error goes through writeError (errors.go),
