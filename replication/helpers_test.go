@@ -142,4 +142,24 @@ func lagZero(w *Worker, mirror string, partitions int) func() error {
 	}
 }
 
+// running is a condition: the mirror runs partitions partitions, each of
+// which has read its destination log end offset.
+func running(w *Worker, mirror string, partitions int) func() error {
+	return func() error {
+		st, ok := w.Status(mirror)
+		if !ok {
+			return fmt.Errorf("mirror %q not running", mirror)
+		}
+		if len(st.Partitions) != partitions {
+			return fmt.Errorf("%d partitions running, want %d (err %v)", len(st.Partitions), partitions, st.Err)
+		}
+		for _, p := range st.Partitions {
+			if p.LogEndOffset < 0 {
+				return fmt.Errorf("partition %d not started (err %v)", p.Partition, p.Err)
+			}
+		}
+		return nil
+	}
+}
+
 const waitLong = 60 * time.Second

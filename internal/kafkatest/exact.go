@@ -20,12 +20,19 @@ type DiffOption func(*diffOpts)
 
 type diffOpts struct {
 	ignoreTimestamps bool
+	fromMirrorStart  bool
 	maxDiffs         int
 }
 
 // IgnoreTimestamps skips comparing record timestamps, for sources whose
 // topics use LogAppendTime: the mirror's broker stamps its own times.
 func IgnoreTimestamps() DiffOption { return func(o *diffOpts) { o.ignoreTimestamps = true } }
+
+// FromMirrorLogStart compares only offsets from the mirror's log start
+// offset on, for mirrors that started later than the source's log start
+// (mirror.start.offset.spec latest or a timestamp). The mirror's log start
+// offset may then be above the source's.
+func FromMirrorLogStart() DiffOption { return func(o *diffOpts) { o.fromMirrorStart = true } }
 
 // AssertExact fails the test unless dstTopic mirrors srcTopic exactly (see
 // Diff).
@@ -91,13 +98,20 @@ func Diff(ctx context.Context, src, dst *kgo.Client, srcTopic, dstTopic string, 
 		}
 	}
 	for p := range int32(len(sm.leaders)) {
-		sv, err := readView(ctx, src, srcTopic, sm, p)
+		dv, err := readView(ctx, dst, dstTopic, dm, p, -1)
+		if err != nil {
+			return fmt.Errorf("reading mirror partition %d: %w", p, err)
+		}
+		from := int64(-1)
+		if o.fromMirrorStart {
+			from = dv.logStart
+		}
+		sv, err := readView(ctx, src, srcTopic, sm, p, from)
 		if err != nil {
 			return fmt.Errorf("reading source partition %d: %w", p, err)
 		}
-		dv, err := readView(ctx, dst, dstTopic, dm, p)
-		if err != nil {
-			return fmt.Errorf("reading mirror partition %d: %w", p, err)
+		if o.fromMirrorStart && sv.logStart < dv.logStart {
+			sv.logStart = dv.logStart
 		}
 		if sv.logStart != dv.logStart || sv.hwm != dv.hwm || sv.lso != dv.lso {
 			add("partition %d: log start/high watermark/last stable offsets: source %d/%d/%d, mirror %d/%d/%d",
@@ -244,22 +258,25 @@ type view struct {
 	committed          []*kgo.Record // read_committed
 }
 
-func readView(ctx context.Context, cl *kgo.Client, topic string, m topicMeta, p int32) (view, error) {
+// readView reads a partition from its log start offset, or from offset from
+// if that is later.
+func readView(ctx context.Context, cl *kgo.Client, topic string, m topicMeta, p int32, from int64) (view, error) {
 	var v view
 	var err error
 	if v.logStart, err = listOffset(ctx, cl, topic, p, -2, 0); err != nil {
 		return v, err
 	}
+	start := max(v.logStart, from)
 	if v.hwm, err = listOffset(ctx, cl, topic, p, -1, 0); err != nil {
 		return v, err
 	}
 	if v.lso, err = listOffset(ctx, cl, topic, p, -1, 1); err != nil {
 		return v, err
 	}
-	if v.uncommitted, err = readAll(ctx, cl, topic, m, p, v.logStart, v.hwm, kgo.ReadUncommitted()); err != nil {
+	if v.uncommitted, err = readAll(ctx, cl, topic, m, p, start, v.hwm, kgo.ReadUncommitted()); err != nil {
 		return v, err
 	}
-	v.committed, err = readAll(ctx, cl, topic, m, p, v.logStart, v.lso, kgo.ReadCommitted())
+	v.committed, err = readAll(ctx, cl, topic, m, p, start, v.lso, kgo.ReadCommitted())
 	return v, err
 }
 
