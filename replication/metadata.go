@@ -1,0 +1,204 @@
+package replication
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
+)
+
+// topicMeta is what the worker needs from a metadata response for a topic.
+type topicMeta struct {
+	id      [16]byte
+	leaders []int32 // by partition; -1 when leaderless
+	err     error   // topic-level error, e.g. UNKNOWN_TOPIC_OR_PARTITION
+}
+
+// metadata fetches fresh metadata for topics.
+func metadata(ctx context.Context, cl *kgo.Client, topics []string) (map[string]*topicMeta, error) {
+	req := kmsg.NewPtrMetadataRequest()
+	for _, t := range topics {
+		rt := kmsg.NewMetadataRequestTopic()
+		rt.Topic = kmsg.StringPtr(t)
+		req.Topics = append(req.Topics, rt)
+	}
+	resp, err := req.RequestWith(ctx, cl)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]*topicMeta, len(resp.Topics))
+	for _, t := range resp.Topics {
+		if t.Topic == nil {
+			continue
+		}
+		tm := &topicMeta{id: t.TopicID, err: kerr.ErrorForCode(t.ErrorCode)}
+		if tm.err == nil {
+			tm.leaders = make([]int32, len(t.Partitions))
+			for i := range tm.leaders {
+				tm.leaders[i] = -1
+			}
+			for _, p := range t.Partitions {
+				if p.Partition >= 0 && int(p.Partition) < len(tm.leaders) {
+					tm.leaders[p.Partition] = p.Leader
+				}
+			}
+		}
+		out[*t.Topic] = tm
+	}
+	return out, nil
+}
+
+// refreshMetadata fetches source and destination metadata for every mirror
+// and hands each mirror its topics' metadata.
+func (w *Worker) refreshMetadata(ctx context.Context) {
+	w.mu.Lock()
+	ms := make([]*mirror, 0, len(w.mirrors))
+	for _, m := range w.mirrors {
+		ms = append(ms, m)
+	}
+	w.mu.Unlock()
+	if len(ms) == 0 {
+		return
+	}
+	var srcTopics, dstTopics []string
+	for _, m := range ms {
+		srcTopics = append(srcTopics, m.spec.SourceTopic)
+		dstTopics = append(dstTopics, m.name)
+	}
+	rctx, cancel := context.WithTimeout(ctx, w.cfg.RequestTimeout)
+	defer cancel()
+	src, srcErr := metadata(rctx, w.cfg.Source, srcTopics)
+	w.noteSource(srcErr)
+	dst, dstErr := metadata(rctx, w.cfg.Dest, dstTopics)
+	if ctx.Err() != nil {
+		return
+	}
+	if srcErr != nil {
+		w.log.Debug("source metadata", "err", srcErr)
+	}
+	if dstErr != nil {
+		w.log.Warn("destination metadata", "err", dstErr)
+	}
+	leaders := make(map[int32]bool)
+	for _, m := range ms {
+		var s, d *topicMeta
+		if srcErr == nil {
+			s = src[m.spec.SourceTopic]
+			if s == nil {
+				s = &topicMeta{err: kerr.UnknownTopicOrPartition}
+			}
+			for _, l := range s.leaders {
+				leaders[l] = true
+			}
+		}
+		if dstErr == nil {
+			d = dst[m.name]
+		}
+		m.applyMeta(s, d)
+	}
+	for l := range leaders {
+		if l >= 0 {
+			w.ensureFetcher(l)
+		}
+	}
+}
+
+// listOffsets lists, for each partition of one topic, the offset at
+// timestamp ts (-1 latest, -2 earliest, or milliseconds: the first offset
+// whose timestamp is at or after ts, -1 if none).
+func listOffsets(ctx context.Context, cl *kgo.Client, topic string, parts []int32, ts int64) (map[int32]int64, error) {
+	req := kmsg.NewPtrListOffsetsRequest()
+	req.ReplicaID = -1
+	rt := kmsg.NewListOffsetsRequestTopic()
+	rt.Topic = topic
+	for _, p := range parts {
+		rp := kmsg.NewListOffsetsRequestTopicPartition()
+		rp.Partition = p
+		rp.Timestamp = ts
+		rt.Partitions = append(rt.Partitions, rp)
+	}
+	req.Topics = append(req.Topics, rt)
+	resp, err := req.RequestWith(ctx, cl)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int32]int64, len(parts))
+	var errs []error
+	for _, t := range resp.Topics {
+		for _, p := range t.Partitions {
+			if err := kerr.ErrorForCode(p.ErrorCode); err != nil {
+				errs = append(errs, fmt.Errorf("listing offsets of %s[%d]: %w", topic, p.Partition, err))
+				continue
+			}
+			out[p.Partition] = p.Offset
+		}
+	}
+	for _, p := range parts {
+		if _, ok := out[p]; !ok && len(errs) == 0 {
+			errs = append(errs, fmt.Errorf("listing offsets of %s[%d]: no answer", topic, p))
+		}
+	}
+	return out, errors.Join(errs...)
+}
+
+// refreshPausedMarks refreshes the source high watermarks of partitions
+// that are not being fetched, so that their lag keeps growing.
+func (w *Worker) refreshPausedMarks(ctx context.Context) {
+	w.mu.Lock()
+	var ms []*mirror
+	for _, m := range w.mirrors {
+		if m.paused() {
+			ms = append(ms, m)
+		}
+	}
+	w.mu.Unlock()
+	for _, m := range ms {
+		parts := m.partitions()
+		if len(parts) == 0 {
+			continue
+		}
+		ids := make([]int32, len(parts))
+		for i, p := range parts {
+			ids[i] = p.id
+		}
+		rctx, cancel := context.WithTimeout(ctx, w.cfg.RequestTimeout)
+		hwms, err := listOffsets(rctx, w.cfg.Source, m.spec.SourceTopic, ids, -1)
+		cancel()
+		w.noteSource(err)
+		for _, p := range parts {
+			if hwm, ok := hwms[p.id]; ok {
+				p.mu.Lock()
+				p.srcHWM = hwm
+				p.mu.Unlock()
+			}
+		}
+	}
+}
+
+// syncAllConfigs runs one topic config sync over every mirror not in error.
+func (w *Worker) syncAllConfigs(ctx context.Context) {
+	w.mu.Lock()
+	want := make(map[string]string)
+	ms := make(map[string]*mirror)
+	for name, m := range w.mirrors {
+		if m.topicError() == nil {
+			want[name] = m.spec.SourceTopic
+			ms[name] = m
+		}
+	}
+	w.mu.Unlock()
+	rctx, cancel := context.WithTimeout(ctx, w.cfg.RequestTimeout)
+	defer cancel()
+	start := time.Now()
+	for name, err := range w.syncConfigs(rctx, want) {
+		if ctx.Err() != nil {
+			return
+		}
+		ms[name].setConfigErr(err)
+	}
+	w.log.Debug("topic config sync", "mirrors", len(want), "took", time.Since(start))
+}
