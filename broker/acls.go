@@ -12,7 +12,7 @@ import (
 // ACLs returns every ACL of the cluster, unsorted. Callers filter in
 // process with linkemu.ACLFilter, which has Kafka's AclBindingFilter
 // semantics (MATCH included); kfake's own filters are simpler.
-func (c *Cluster) ACLs(ctx context.Context) ([]linkemu.ACLBinding, error) {
+func (c *Admin) ACLs(ctx context.Context) ([]linkemu.ACLBinding, error) {
 	req := kmsg.NewPtrDescribeACLsRequest()
 	req.ResourceType = kmsg.ACLResourceTypeAny
 	req.ResourcePatternType = kmsg.ACLResourcePatternTypeAny
@@ -46,7 +46,7 @@ func (c *Cluster) ACLs(ctx context.Context) ([]linkemu.ACLBinding, error) {
 // names (TOPIC, LITERAL, READ, ALLOW, ...). The first ACL the cluster
 // refuses is the error; the others may have been created, as with Kafka's
 // Admin.createAcls.
-func (c *Cluster) CreateACLs(ctx context.Context, acls []linkemu.ACLBinding) error {
+func (c *Admin) CreateACLs(ctx context.Context, acls []linkemu.ACLBinding) error {
 	req := kmsg.NewPtrCreateACLsRequest()
 	for _, a := range acls {
 		cr := kmsg.NewCreateACLsRequestCreation()
@@ -76,7 +76,7 @@ func (c *Cluster) CreateACLs(ctx context.Context, acls []linkemu.ACLBinding) err
 
 // DeleteACLs deletes exactly acls, each with a filter that matches only
 // that binding, and returns the ones the cluster reports deleted.
-func (c *Cluster) DeleteACLs(ctx context.Context, acls []linkemu.ACLBinding) ([]linkemu.ACLBinding, error) {
+func (c *Admin) DeleteACLs(ctx context.Context, acls []linkemu.ACLBinding) ([]linkemu.ACLBinding, error) {
 	if len(acls) == 0 {
 		return nil, nil
 	}

@@ -63,7 +63,7 @@ func groupNotFound(id string) error {
 // protocol type "consumer" and simple groups that only commit offsets, as
 // Kafka's Admin.listConsumerGroups does. Share, streams and Connect groups
 // are left out.
-func (c *Cluster) Groups(ctx context.Context) ([]Group, error) {
+func (c *Admin) Groups(ctx context.Context) ([]Group, error) {
 	listed, err := c.listGroups(ctx)
 	if err != nil {
 		return nil, err
@@ -93,7 +93,7 @@ func (c *Cluster) Groups(ctx context.Context) ([]Group, error) {
 }
 
 // Group describes one consumer group; ENOTFOUND if it does not exist.
-func (c *Cluster) Group(ctx context.Context, id string) (Group, error) {
+func (c *Admin) Group(ctx context.Context, id string) (Group, error) {
 	described, err := c.admin.DescribeGroups(ctx, id)
 	if err != nil {
 		return Group{}, kafkaError(err, groupWhat(id))
@@ -116,7 +116,7 @@ func (c *Cluster) Group(ctx context.Context, id string) (Group, error) {
 // an offset for, sorted by topic and partition. As Confluent does, a group
 // that committed nothing is ENOTFOUND, and partitions whose end offset
 // cannot be listed (a deleted topic) are left out.
-func (c *Cluster) GroupLags(ctx context.Context, id string) (Group, []PartitionLag, error) {
+func (c *Admin) GroupLags(ctx context.Context, id string) (Group, []PartitionLag, error) {
 	g, err := c.Group(ctx, id)
 	if err != nil {
 		return Group{}, nil, err
@@ -164,7 +164,7 @@ func (c *Cluster) GroupLags(ctx context.Context, id string) (Group, []PartitionL
 
 // listGroups lists every group with its group type, keeping consumer and
 // simple groups only.
-func (c *Cluster) listGroups(ctx context.Context) (map[string]string, error) {
+func (c *Admin) listGroups(ctx context.Context) (map[string]string, error) {
 	req := kmsg.NewPtrListGroupsRequest()
 	out := make(map[string]string)
 	for _, shard := range c.client.RequestSharded(ctx, req) {

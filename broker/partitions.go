@@ -21,7 +21,7 @@ type Partition struct {
 
 // Partitions lists a topic's partitions by ID; EUNKNOWNTOPIC if the topic
 // does not exist.
-func (c *Cluster) Partitions(ctx context.Context, topic string) ([]Partition, error) {
+func (c *Admin) Partitions(ctx context.Context, topic string) ([]Partition, error) {
 	td, err := c.admin.ListTopicsWithInternal(ctx, topic)
 	if err != nil {
 		return nil, kafkaError(err, topicWhat(topic))
@@ -40,7 +40,7 @@ func (c *Cluster) Partitions(ctx context.Context, topic string) ([]Partition, er
 
 // Partition describes one partition; EUNKNOWNTOPIC if the topic or the
 // partition does not exist.
-func (c *Cluster) Partition(ctx context.Context, topic string, id int32) (Partition, error) {
+func (c *Admin) Partition(ctx context.Context, topic string, id int32) (Partition, error) {
 	ps, err := c.Partitions(ctx, topic)
 	if err != nil {
 		return Partition{}, err
@@ -63,7 +63,7 @@ type BrokerNode struct {
 
 // Brokers lists the cluster's brokers by ID, with the addresses they
 // advertise.
-func (c *Cluster) Brokers(ctx context.Context) ([]BrokerNode, error) {
+func (c *Admin) Brokers(ctx context.Context) ([]BrokerNode, error) {
 	bs, err := c.admin.ListBrokers(ctx)
 	if err != nil {
 		return nil, kafkaError(err, "List brokers")
@@ -77,7 +77,7 @@ func (c *Cluster) Brokers(ctx context.Context) ([]BrokerNode, error) {
 }
 
 // Broker describes one broker; ENOTFOUND if the cluster has no broker id.
-func (c *Cluster) Broker(ctx context.Context, id int32) (BrokerNode, error) {
+func (c *Admin) Broker(ctx context.Context, id int32) (BrokerNode, error) {
 	bs, err := c.Brokers(ctx)
 	if err != nil {
 		return BrokerNode{}, err

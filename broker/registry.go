@@ -13,14 +13,24 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 )
 
+// Admin runs administrative requests (topics, configs, ACLs, groups) on one
+// cluster through a franz-go client. Cluster embeds one with the emulator's
+// credentials; the manager makes others over a link's own connection.
+type Admin struct {
+	client *kgo.Client
+	admin  *kadm.Client
+}
+
+// NewAdmin returns an Admin over cl; it does not own cl.
+func NewAdmin(cl *kgo.Client) *Admin { return &Admin{client: cl, admin: kadm.NewClient(cl)} }
+
 // Cluster is one Kafka cluster the emulator serves.
 type Cluster struct {
 	ID       string
 	Embedded *Embedded // nil for an external cluster
+	*Admin
 
-	conn   ConnConfig
-	client *kgo.Client
-	admin  *kadm.Client
+	conn ConnConfig
 }
 
 // NewEmbeddedCluster wraps a started embedded cluster.
@@ -46,7 +56,7 @@ func newCluster(id string, e *Embedded, cc ConnConfig) (*Cluster, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cluster %s: %w", id, err)
 	}
-	return &Cluster{ID: id, Embedded: e, conn: cc, client: cl, admin: kadm.NewClient(cl)}, nil
+	return &Cluster{ID: id, Embedded: e, conn: cc, Admin: NewAdmin(cl)}, nil
 }
 
 // Bootstrap returns the cluster's bootstrap addresses.
@@ -57,9 +67,6 @@ func (c *Cluster) Conn() ConnConfig { return c.conn }
 
 // Client returns the emulator's franz-go client for the cluster.
 func (c *Cluster) Client() *kgo.Client { return c.client }
-
-// Admin returns the emulator's admin client for the cluster.
-func (c *Cluster) Admin() *kadm.Client { return c.admin }
 
 // Ping checks that the cluster answers, within timeout.
 func (c *Cluster) Ping(ctx context.Context, timeout time.Duration) error {

@@ -24,7 +24,7 @@ type Topic struct {
 func topicWhat(name string) string { return fmt.Sprintf("Topic '%s'", name) }
 
 // Topics lists the cluster's topics, internal ones included, sorted by name.
-func (c *Cluster) Topics(ctx context.Context) ([]Topic, error) {
+func (c *Admin) Topics(ctx context.Context) ([]Topic, error) {
 	td, err := c.admin.ListTopicsWithInternal(ctx)
 	if err != nil {
 		return nil, kafkaError(err, "List topics")
@@ -40,7 +40,7 @@ func (c *Cluster) Topics(ctx context.Context) ([]Topic, error) {
 }
 
 // Topic describes one topic; EUNKNOWNTOPIC if it does not exist.
-func (c *Cluster) Topic(ctx context.Context, name string) (Topic, error) {
+func (c *Admin) Topic(ctx context.Context, name string) (Topic, error) {
 	td, err := c.admin.ListTopicsWithInternal(ctx, name)
 	if err != nil {
 		return Topic{}, kafkaError(err, topicWhat(name))
@@ -63,7 +63,7 @@ func topicOf(d kadm.TopicDetail) Topic {
 // CreateTopic creates a topic. partitions and rf of -1 mean the broker
 // defaults. With validateOnly, the broker checks the request and creates
 // nothing.
-func (c *Cluster) CreateTopic(ctx context.Context, name string, partitions int32, rf int16, configs map[string]*string, validateOnly bool) error {
+func (c *Admin) CreateTopic(ctx context.Context, name string, partitions int32, rf int16, configs map[string]*string, validateOnly bool) error {
 	create := c.admin.CreateTopics
 	if validateOnly {
 		create = c.admin.ValidateCreateTopics
@@ -91,7 +91,7 @@ func topicCreateError(r kadm.CreateTopicResponse) error {
 }
 
 // DeleteTopic deletes a topic.
-func (c *Cluster) DeleteTopic(ctx context.Context, name string) error {
+func (c *Admin) DeleteTopic(ctx context.Context, name string) error {
 	r, err := c.admin.DeleteTopic(ctx, name)
 	if err == nil {
 		err = r.Err
@@ -100,7 +100,7 @@ func (c *Cluster) DeleteTopic(ctx context.Context, name string) error {
 }
 
 // SetPartitions grows a topic to count partitions.
-func (c *Cluster) SetPartitions(ctx context.Context, name string, count int) error {
+func (c *Admin) SetPartitions(ctx context.Context, name string, count int) error {
 	resp, err := c.admin.UpdatePartitions(ctx, count, name)
 	if err != nil {
 		return kafkaError(err, topicWhat(name))
@@ -134,7 +134,7 @@ type TopicConfig struct {
 }
 
 // TopicConfigs returns every config of a topic, sorted by name.
-func (c *Cluster) TopicConfigs(ctx context.Context, name string) ([]TopicConfig, error) {
+func (c *Admin) TopicConfigs(ctx context.Context, name string) ([]TopicConfig, error) {
 	req := kmsg.NewPtrDescribeConfigsRequest()
 	res := kmsg.NewDescribeConfigsRequestResource()
 	res.ResourceType = kmsg.ConfigResourceTypeTopic
@@ -170,7 +170,7 @@ func (c *Cluster) TopicConfigs(ctx context.Context, name string) ([]TopicConfig,
 
 // AlterTopicConfigs sets (value non-nil) and resets (value nil) topic
 // configs incrementally.
-func (c *Cluster) AlterTopicConfigs(ctx context.Context, name string, changes map[string]*string, validateOnly bool) error {
+func (c *Admin) AlterTopicConfigs(ctx context.Context, name string, changes map[string]*string, validateOnly bool) error {
 	var alters []kadm.AlterConfig
 	for _, k := range slices.Sorted(maps.Keys(changes)) {
 		op := kadm.SetConfig

@@ -254,9 +254,9 @@ func (m *Manager) DeleteLink(ctx context.Context, cluster, name string, force, v
 	if validateOnly {
 		return nil
 	}
-	if len(inUse) > 0 {
-		if err := m.failoverLocked(ctx, cluster, name, inUse); err != nil {
-			return err
+	for _, mr := range inUse {
+		if err := m.stopMirror(ctx, cluster, name, mr, false); err != nil {
+			return linkemu.Errorf(linkemu.EUNAVAILABLE, "Cluster link '%s' was not deleted: failing over its mirror topics failed: %s", name, linkemu.ErrorMessage(err))
 		}
 	}
 	m.stopLink(cluster, name)
@@ -267,15 +267,14 @@ func (m *Manager) DeleteLink(ctx context.Context, cluster, name string, force, v
 				return err
 			}
 		}
+		if err := tx.KVDropNamespace(replicationStore{cluster: cluster}.ns(name)); err != nil {
+			return err
+		}
 		return tx.DeleteLink(cluster, name)
 	}); err != nil {
 		return err
 	}
+	m.refreshGuard(cluster)
 	m.log.Info("link deleted", "cluster", cluster, "link", name, "force", force)
 	return nil
-}
-
-// failoverLocked stops the named mirrors at once. m.mu must be held.
-func (m *Manager) failoverLocked(_ context.Context, cluster, link string, mirrors []string) error {
-	return linkemu.Errorf(linkemu.ENOTIMPLEMENTED, "Failing over mirror topics %s of link '%s' is not implemented yet.", strings.Join(mirrors, ", "), link)
 }

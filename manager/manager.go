@@ -25,6 +25,9 @@ type Config struct {
 	// Network decides whether a link's clusters can reach each other over
 	// the emulated networks; nil means every cluster reaches every other.
 	Network NetworkPolicy
+	// OnMirrorChange, if set, is called when a mirror's runtime status
+	// changes (source availability, errors, partition counts).
+	OnMirrorChange func()
 }
 
 // NetworkPolicy emulates private networking between clusters (Confluent
@@ -46,6 +49,7 @@ type Manager struct {
 
 	mu    sync.Mutex               // serializes state-changing operations
 	links map[linkKey]*linkRuntime // running links
+	guard readOnlyIndex            // mirror topics producers may not write to
 }
 
 type linkKey struct{ cluster, name string }
@@ -85,6 +89,7 @@ func (m *Manager) Start(ctx context.Context) error {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.installGuards()
 	for _, l := range links {
 		if _, err := m.clusters.Get(l.ClusterID); err != nil {
 			m.log.Warn("not resuming link: its cluster is not served by this emulator", "link", l.Name, "cluster", l.ClusterID)

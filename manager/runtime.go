@@ -10,6 +10,7 @@ import (
 
 	linkemu "github.com/linkemu/linkemu"
 	"github.com/linkemu/linkemu/broker"
+	"github.com/linkemu/linkemu/replication"
 	"github.com/linkemu/linkemu/store"
 	"github.com/twmb/franz-go/pkg/kgo"
 )
@@ -26,9 +27,11 @@ type linkRuntime struct {
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
 	workers taskWorkers
+	repl    *replication.Worker // nil unless this side receives data
 
 	mu     sync.Mutex
 	health linkHealth
+	hold   bool // paused, or refused by the network policy: no data moves
 }
 
 // linkHealth is the result of the latest health check.
@@ -37,6 +40,9 @@ type linkHealth struct {
 	err     linkemu.LinkError
 	message string
 	at      time.Time
+	// networkRefused is set when the emulated network keeps the clusters
+	// apart; the real connection may still work, but no data may move.
+	networkRefused bool
 }
 
 func newLinkRuntime(m *Manager, l *linkemu.Link) *linkRuntime {
@@ -57,6 +63,7 @@ func (rt *linkRuntime) start() {
 	rt.check(ctx)
 	if rt.remote != nil && receivesData(rt.link) {
 		if local, err := rt.m.clusters.Get(rt.link.ClusterID); err == nil {
+			rt.startReplication(ctx, local.Client())
 			rt.startTasks(ctx, local.Client())
 		}
 	}
@@ -75,6 +82,9 @@ func (rt *linkRuntime) stop() {
 	}
 	rt.wg.Wait()
 	rt.stopTasks()
+	if rt.repl != nil {
+		rt.repl.Stop()
+	}
 	if rt.remote != nil {
 		rt.remote.Close()
 	}
@@ -103,10 +113,14 @@ func (rt *linkRuntime) check(ctx context.Context) {
 		h.state = linkemu.LinkPaused
 	}
 	h.at = rt.m.cfg.Now()
+	hold := h.state == linkemu.LinkPaused || h.networkRefused
 	rt.mu.Lock()
-	prev := rt.health
-	rt.health = h
+	prev, prevHold := rt.health, rt.hold
+	rt.health, rt.hold = h, hold
 	rt.mu.Unlock()
+	if hold != prevHold {
+		rt.applyMirrors()
+	}
 	if prev.state != h.state || prev.err != h.err {
 		rt.m.log.Info("link state changed", "cluster", rt.link.ClusterID, "link", rt.link.Name, "state", h.state, "link_error", h.err, "message", h.message)
 	}
@@ -116,7 +130,7 @@ func (rt *linkRuntime) probe(ctx context.Context) linkHealth {
 	l := rt.link
 	if net := rt.m.cfg.Network; net != nil {
 		if err := net.CheckLink(l); err != nil {
-			return linkHealth{state: linkemu.LinkUnavailable, err: linkemu.LinkErrBootstrapTCPConnection, message: linkemu.ErrorMessage(err)}
+			return linkHealth{state: linkemu.LinkUnavailable, err: linkemu.LinkErrBootstrapTCPConnection, message: linkemu.ErrorMessage(err), networkRefused: true}
 		}
 	}
 	if l.ConnectionMode() == linkemu.ConnInbound {

@@ -36,7 +36,8 @@ func (rt *linkRuntime) startTasks(ctx context.Context, local *kgo.Client) {
 	}
 	rt.workers.offsets = offsetsync.New(offsetsync.Options{
 		Source: rt.remote, Destination: local, Logger: log.With("task", linkemu.TaskConsumerOffsetSync), Now: m.cfg.Now,
-		Mirrors: func(context.Context) ([]*linkemu.Mirror, error) { return m.linkMirrors(l) },
+		Mirrors:   func(context.Context) ([]*linkemu.Mirror, error) { return m.linkMirrors(l) },
+		Translate: rt.translate,
 	}, offCfg)
 	aclCfg, err := aclsync.ConfigFromLinkConfigs(l.Configs)
 	if err != nil {

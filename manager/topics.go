@@ -69,10 +69,30 @@ func (m *Manager) DeleteTopic(ctx context.Context, cluster, name string) error {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	mr, err := m.mirror(cluster, name)
+	if err != nil {
+		return err
+	}
+	if mr != nil {
+		// Stop writing before the topic goes, and forget where it was.
+		if rt := m.runtime(cluster, mr.LinkName); rt != nil && rt.repl != nil {
+			if err := rt.repl.RemoveMirror(ctx, name); err != nil && linkemu.ErrorCode(err) != linkemu.ENOTFOUND {
+				return err
+			}
+		}
+	}
 	if err := c.DeleteTopic(ctx, name); err != nil {
 		return err
 	}
-	return m.store.Update(func(tx *store.Tx) error { return tx.DeleteMirror(cluster, name) })
+	if mr == nil {
+		return nil
+	}
+	if err := m.store.Update(func(tx *store.Tx) error { return tx.DeleteMirror(cluster, name) }); err != nil {
+		return err
+	}
+	m.log.Info("mirror topic deleted", "cluster", cluster, "link", mr.LinkName, "mirror", name)
+	m.mirrorsChanged(cluster, mr.LinkName)
+	return nil
 }
 
 // TopicConfigs returns a topic's configs.

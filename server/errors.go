@@ -25,6 +25,15 @@ var wireCodes = map[string]struct{ status, code int }{
 	linkemu.EINTERNAL:       {http.StatusInternalServerError, 500},
 }
 
+// statusOf returns the HTTP status linkemu answers for err, which is also
+// the error_code of a per-topic failure inside a mirror action's 200.
+func statusOf(err error) int {
+	if wc, ok := wireCodes[linkemu.ErrorCode(err)]; ok {
+		return wc.status
+	}
+	return http.StatusInternalServerError
+}
+
 // writeError writes err as {"error_code": N, "message": "..."} with the
 // matching HTTP status.
 func writeError(w http.ResponseWriter, r *http.Request, err error) {

@@ -15,6 +15,7 @@ func (s *Server) linkRoutes(r chi.Router) {
 	r.Get("/links/{link_name}", s.getLink)
 	r.Delete("/links/{link_name}", s.deleteLink)
 	s.linkConfigRoutes(r)
+	s.mirrorRoutes(r)
 }
 
 func (s *Server) linkData(r *http.Request, st *manager.LinkStatus) api.Link {

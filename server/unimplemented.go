@@ -11,14 +11,6 @@ import (
 // does not serve yet. They answer 501 with a Confluent-shaped body naming
 // what is missing, and the README's coverage table lists them.
 var unimplemented = []struct{ method, pattern, what string }{
-	{http.MethodGet, "/links/-/mirrors", "listing mirror topics"},
-	{http.MethodGet, "/links/{link_name}/mirrors", "listing mirror topics"},
-	{http.MethodPost, "/links/{link_name}/mirrors", "creating mirror topics"},
-	{http.MethodGet, "/links/{link_name}/mirrors/{mirror_topic_name}", "describing mirror topics"},
-	{http.MethodPost, "/links/{link_name}/mirrors:promote", "mirrors:promote"},
-	{http.MethodPost, "/links/{link_name}/mirrors:failover", "mirrors:failover"},
-	{http.MethodPost, "/links/{link_name}/mirrors:pause", "mirrors:pause"},
-	{http.MethodPost, "/links/{link_name}/mirrors:resume", "mirrors:resume"},
 	{http.MethodPost, "/links/{link_name}/mirrors:reverse-and-start-mirror", "mirrors:reverse-and-start-mirror"},
 	{http.MethodPost, "/links/{link_name}/mirrors:reverse-and-pause-mirror", "mirrors:reverse-and-pause-mirror"},
 	{http.MethodPost, "/links/{link_name}/mirrors:promote-local-and-start-remote-mirror", "mirrors:promote-local-and-start-remote-mirror"},

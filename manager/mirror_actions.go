@@ -1,0 +1,280 @@
+package manager
+
+import (
+	"context"
+	"regexp"
+	"slices"
+	"time"
+
+	linkemu "github.com/linkemu/linkemu"
+	"github.com/linkemu/linkemu/store"
+)
+
+// MirrorAction names an action on mirror topics, as in the URL
+// .../mirrors:<action>.
+type MirrorAction string
+
+// Mirror actions.
+const (
+	ActionPause    MirrorAction = "pause"
+	ActionResume   MirrorAction = "resume"
+	ActionFailover MirrorAction = "failover"
+	ActionPromote  MirrorAction = "promote"
+)
+
+// PromoteTimeout bounds how long promote waits for a mirror to catch up.
+const PromoteTimeout = 30 * time.Second
+
+// ActionRequest selects the mirror topics of an action.
+type ActionRequest struct {
+	Names        []string
+	Pattern      string
+	ValidateOnly bool
+}
+
+// ActionResult is the outcome of an action on one mirror topic. Err is nil
+// on success; it is always a *linkemu.Error otherwise.
+type ActionResult struct {
+	Mirror string
+	Err    error
+	Lags   []PartitionLag
+}
+
+// MirrorAction runs an action on the selected mirror topics of a link and
+// answers per topic: one topic's failure never hides the others' results.
+// With ValidateOnly it checks every topic and changes nothing.
+func (m *Manager) MirrorAction(ctx context.Context, cluster, link string, action MirrorAction, req ActionRequest) ([]ActionResult, error) {
+	if _, err := m.cluster(cluster); err != nil {
+		return nil, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, err := m.readLink(cluster, link); err != nil {
+		return nil, err
+	}
+	names, err := m.selectMirrors(cluster, link, req)
+	if err != nil {
+		return nil, err
+	}
+	results := make([]ActionResult, len(names))
+	var todo []int
+	for i, name := range names {
+		results[i].Mirror = name
+		if err := m.actionTarget(cluster, link, name, action); err != nil {
+			results[i].Err = err
+			continue
+		}
+		if !req.ValidateOnly {
+			todo = append(todo, i)
+		}
+	}
+	switch action {
+	case ActionPause, ActionResume:
+		for _, i := range todo {
+			results[i].Err = m.setPaused(cluster, link, names[i], action == ActionPause)
+		}
+	case ActionFailover:
+		for _, i := range todo {
+			results[i].Err = m.stopMirror(ctx, cluster, link, names[i], false)
+		}
+	case ActionPromote:
+		m.promote(ctx, cluster, link, names, todo, results)
+	}
+	for i := range results {
+		if mr, _ := m.mirror(cluster, results[i].Mirror); mr != nil && mr.LinkName == link {
+			results[i].Lags = m.mirrorView(mr).Lags
+		} else {
+			results[i].Lags = []PartitionLag{}
+		}
+	}
+	return results, nil
+}
+
+// selectMirrors resolves the topics an action names, keeping the request's
+// order, each once.
+func (m *Manager) selectMirrors(cluster, link string, req ActionRequest) ([]string, error) {
+	if len(req.Names) == 0 && req.Pattern == "" {
+		return nil, linkemu.Errorf(linkemu.EINVALID, "Name the mirror topics: give mirror_topic_names or mirror_topic_name_pattern.")
+	}
+	var out []string
+	for _, n := range req.Names {
+		if n == "" {
+			return nil, linkemu.Errorf(linkemu.EINVALID, "mirror_topic_names contains an empty name.")
+		}
+		if !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	if req.Pattern != "" {
+		re, err := regexp.Compile("^(?:" + req.Pattern + ")$")
+		if err != nil {
+			return nil, linkemu.Errorf(linkemu.EINVALID, "mirror_topic_name_pattern %q is not a valid regular expression: %v", req.Pattern, err)
+		}
+		var mirrors []*linkemu.Mirror
+		if err := m.store.View(func(tx *store.Tx) error {
+			var err error
+			mirrors, err = tx.Mirrors(cluster, link)
+			return err
+		}); err != nil {
+			return nil, err
+		}
+		for _, mr := range mirrors {
+			if re.MatchString(mr.Name) && !slices.Contains(out, mr.Name) {
+				out = append(out, mr.Name)
+			}
+		}
+	}
+	return out, nil
+}
+
+// actionTarget returns the per-topic error that keeps an action from
+// applying to a mirror, or nil.
+func (m *Manager) actionTarget(cluster, link, name string, action MirrorAction) error {
+	mr, err := m.mirror(cluster, name)
+	if err != nil {
+		return err
+	}
+	if mr == nil || mr.LinkName != link {
+		return linkemu.Errorf(linkemu.ENOTFOUND, "Topic '%s' is not mirrored by cluster link '%s'.", name, link)
+	}
+	switch mr.Status {
+	case linkemu.MirrorStopped, linkemu.MirrorPendingStopped:
+		return linkemu.Errorf(linkemu.EINVALID, "Topic '%s' has already stopped its mirror from '%s'", name, link)
+	}
+	if action == ActionPromote {
+		if mr.Status == linkemu.MirrorPaused {
+			return linkemu.Errorf(linkemu.EINVALID, "Topic '%s' is paused: resume it so it can catch up before promoting, or fail it over.", name)
+		}
+		if rt := m.runtime(cluster, link); rt == nil || rt.Health().state != linkemu.LinkActive {
+			return linkemu.Errorf(linkemu.EUNAVAILABLE, "Topic '%s' cannot be promoted: the source cluster of link '%s' is not reachable, so the mirror cannot catch up. Use failover to stop it whatever its lag.", name, link)
+		}
+	}
+	return nil
+}
+
+// setPaused pauses or resumes one mirror. m.mu must be held.
+func (m *Manager) setPaused(cluster, link, name string, pause bool) error {
+	err := m.updateMirror(cluster, name, func(mr *linkemu.Mirror) bool {
+		want := linkemu.MirrorActive
+		if pause {
+			want = linkemu.MirrorPaused
+		}
+		if mr.Status == want {
+			return false
+		}
+		mr.Status, mr.StateTime = want, m.cfg.Now().UTC()
+		return true
+	})
+	if err == nil {
+		m.mirrorsChanged(cluster, link)
+	}
+	return err
+}
+
+// stopMirror stops one mirror at once, whatever its lag: PENDING_STOPPED,
+// then the worker stops copying and reports each partition's log end offset,
+// then STOPPED. The topic becomes writable. m.mu must be held.
+func (m *Manager) stopMirror(ctx context.Context, cluster, link, name string, synced bool) error {
+	if err := m.updateMirror(cluster, name, func(mr *linkemu.Mirror) bool {
+		mr.Status, mr.StateTime = linkemu.MirrorPendingStopped, m.cfg.Now().UTC()
+		return true
+	}); err != nil {
+		return err
+	}
+	rt := m.runtime(cluster, link)
+	if !synced && rt != nil && rt.workers.offsets != nil && rt.Health().state == linkemu.LinkActive {
+		// A last offset sync helps consumers resume where they were; it
+		// must not hold up a failover, so it gets little time.
+		sctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		if err := rt.workers.offsets.SyncNow(sctx, name); err != nil {
+			m.log.Warn("final offset sync before failover failed", "cluster", cluster, "link", link, "mirror", name, "err", err)
+		}
+		cancel()
+	}
+	offsets, err := m.stopCopying(ctx, rt, cluster, name)
+	if err != nil {
+		_ = m.updateMirror(cluster, name, func(mr *linkemu.Mirror) bool {
+			mr.Status = linkemu.MirrorActive
+			return true
+		})
+		m.mirrorsChanged(cluster, link)
+		return linkemu.Errorf(linkemu.EUNAVAILABLE, "Topic '%s' could not be stopped: %s", name, linkemu.ErrorMessage(err))
+	}
+	if err := m.updateMirror(cluster, name, func(mr *linkemu.Mirror) bool {
+		mr.Status, mr.StateTime, mr.StopOffsets = linkemu.MirrorStopped, m.cfg.Now().UTC(), offsets
+		return true
+	}); err != nil {
+		return err
+	}
+	m.log.Info("mirror topic stopped", "cluster", cluster, "link", link, "mirror", name, "stop_offsets", offsets)
+	m.mirrorsChanged(cluster, link)
+	return nil
+}
+
+// stopCopying stops the worker copying a mirror and returns the mirror
+// partitions' log end offsets. A mirror the worker does not run (its link
+// cannot reach the source) is already still: its offsets are read from the
+// destination.
+func (m *Manager) stopCopying(ctx context.Context, rt *linkRuntime, cluster, name string) ([]int64, error) {
+	if rt != nil && rt.repl != nil {
+		offsets, err := rt.repl.StopMirror(ctx, name)
+		if err == nil || linkemu.ErrorCode(err) != linkemu.ENOTFOUND {
+			return offsets, err
+		}
+	}
+	c, err := m.cluster(cluster)
+	if err != nil {
+		return nil, err
+	}
+	return c.EndOffsets(ctx, name)
+}
+
+// promote catches each mirror up with its source, syncs consumer offsets a
+// last time and stops it. A mirror that cannot catch up keeps mirroring and
+// gets a per-topic error. m.mu is held on entry and exit but released while
+// mirrors catch up, so other requests are not held up.
+func (m *Manager) promote(ctx context.Context, cluster, link string, names []string, todo []int, results []ActionResult) {
+	rt := m.runtime(cluster, link)
+	if rt == nil || rt.repl == nil {
+		for _, i := range todo {
+			results[i].Err = linkemu.Errorf(linkemu.EUNAVAILABLE, "Topic '%s' cannot be promoted: link '%s' is not replicating.", names[i], link)
+		}
+		return
+	}
+	caught := make([]error, len(names))
+	m.mu.Unlock()
+	cctx, cancel := context.WithTimeout(ctx, PromoteTimeout)
+	for _, i := range todo {
+		caught[i] = rt.repl.CatchUp(cctx, names[i])
+	}
+	cancel()
+	m.mu.Lock()
+	for _, i := range todo {
+		if err := caught[i]; err != nil {
+			results[i].Err = linkemu.Errorf(linkemu.EUNAVAILABLE, "Topic '%s' was not promoted and keeps mirroring: %s", names[i], linkemu.ErrorMessage(err))
+			continue
+		}
+		if rt.workers.offsets != nil {
+			if err := rt.workers.offsets.SyncNow(ctx, names[i]); err != nil {
+				results[i].Err = linkemu.Errorf(linkemu.EUNAVAILABLE, "Topic '%s' was not promoted and keeps mirroring: the final consumer offset sync failed: %v", names[i], err)
+				continue
+			}
+		}
+		results[i].Err = m.stopMirror(ctx, cluster, link, names[i], true)
+	}
+}
+
+// updateMirror changes a stored mirror in one transaction; fn returns false
+// when there is nothing to write.
+func (m *Manager) updateMirror(cluster, name string, fn func(*linkemu.Mirror) bool) error {
+	return m.store.Update(func(tx *store.Tx) error {
+		mr, err := tx.Mirror(cluster, name)
+		if err != nil {
+			return err
+		}
+		if !fn(mr) {
+			return nil
+		}
+		return tx.PutMirror(mr)
+	})
+}
