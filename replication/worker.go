@@ -265,6 +265,7 @@ func (w *Worker) run() {
 func (w *Worker) reconcile() {
 	w.mu.Lock()
 	var stop []*mirror
+	paused := make(map[*mirror]bool)
 	for name, m := range w.mirrors {
 		if _, ok := w.desired[name]; !ok {
 			stop = append(stop, m)
@@ -273,7 +274,7 @@ func (w *Worker) reconcile() {
 	}
 	for name, spec := range w.desired {
 		if m, ok := w.mirrors[name]; ok {
-			m.setPaused(spec.Paused)
+			paused[m] = spec.Paused
 			continue
 		}
 		m := newMirror(w, spec)
@@ -283,6 +284,9 @@ func (w *Worker) reconcile() {
 	w.mu.Unlock()
 	for _, m := range stop {
 		m.stop()
+	}
+	for m, p := range paused {
+		m.setPaused(p)
 	}
 	w.wakeFetchers()
 }
