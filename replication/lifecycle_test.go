@@ -79,7 +79,7 @@ func TestRestart(t *testing.T) {
 			bg.finish()
 			_ = last
 			w, _, _ := e.worker([]Mirror{{Name: "t", SourceTopic: "t"}})
-			eventually(t, waitLong, lagZero(w, "t", 2))
+			eventually(t, waitLong, e.synced(w, "t", 2))
 			kafkatest.AssertExact(t, e.srcCl, e.dstCl, "t", "t")
 		})
 	}
@@ -97,7 +97,7 @@ func TestRestartInOpenTransaction(t *testing.T) {
 	}
 	kafkatest.Produce(t, tx, "t", kafkatest.Plain(3, 10)...)
 	w, _, _ := e.worker([]Mirror{{Name: "t", SourceTopic: "t"}})
-	eventually(t, waitLong, lagZero(w, "t", 1))
+	eventually(t, waitLong, e.synced(w, "t", 1))
 	w.Stop()
 
 	kafkatest.Produce(t, tx, "t", kafkatest.Plain(2, 10)...)
@@ -108,7 +108,7 @@ func TestRestartInOpenTransaction(t *testing.T) {
 		t.Fatal(err)
 	}
 	w2, _, _ := e.worker([]Mirror{{Name: "t", SourceTopic: "t"}})
-	eventually(t, waitLong, lagZero(w2, "t", 1))
+	eventually(t, waitLong, e.synced(w2, "t", 1))
 	kafkatest.AssertExact(t, e.srcCl, e.dstCl, "t", "t")
 }
 
@@ -119,7 +119,7 @@ func TestPauseResume(t *testing.T) {
 	e.topic("t", 1, nil)
 	kafkatest.Produce(t, e.srcCl, "t", kafkatest.Plain(10, 10)...)
 	w, _, _ := e.worker([]Mirror{{Name: "t", SourceTopic: "t"}})
-	eventually(t, waitLong, lagZero(w, "t", 1))
+	eventually(t, waitLong, e.synced(w, "t", 1))
 
 	w.SetMirrors([]Mirror{{Name: "t", SourceTopic: "t", Paused: true}})
 	eventually(t, waitLong, func() error {
@@ -138,7 +138,7 @@ func TestPauseResume(t *testing.T) {
 	})
 
 	w.SetMirrors([]Mirror{{Name: "t", SourceTopic: "t"}})
-	eventually(t, waitLong, lagZero(w, "t", 1))
+	eventually(t, waitLong, e.synced(w, "t", 1))
 	kafkatest.AssertExact(t, e.srcCl, e.dstCl, "t", "t")
 }
 
@@ -156,7 +156,7 @@ func TestStopMirror(t *testing.T) {
 	}
 	kafkatest.Produce(t, tx, "t", kafkatest.Plain(2, 10)...)
 	w, _, _ := e.worker([]Mirror{{Name: "t", SourceTopic: "t"}})
-	eventually(t, waitLong, lagZero(w, "t", 2))
+	eventually(t, waitLong, e.synced(w, "t", 2))
 
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
