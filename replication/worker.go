@@ -293,13 +293,7 @@ func (w *Worker) reconcile() {
 
 // shutdown runs when the loop ends: it stops mirrors and fetchers.
 func (w *Worker) shutdown() {
-	w.mu.Lock()
-	ms := make([]*mirror, 0, len(w.mirrors))
-	for _, m := range w.mirrors {
-		ms = append(ms, m)
-	}
-	w.mu.Unlock()
-	for _, m := range ms {
+	for _, m := range w.mirrorList() {
 		m.stop()
 	}
 }
