@@ -33,7 +33,7 @@ func TestCompactedSource(t *testing.T) {
 	e := newEnv(t)
 	compactedSource(e)
 	w, _, _ := e.worker([]Mirror{{Name: "t", SourceTopic: "t"}})
-	eventually(t, waitLong, lagZero(w, "t", 2))
+	eventually(t, waitLong, e.synced(w, "t", 2))
 	kafkatest.AssertExact(t, e.srcCl, e.dstCl, "t", "t")
 	st, _ := w.Status("t")
 	for _, p := range st.Partitions {
@@ -52,7 +52,7 @@ func TestOffsetMap(t *testing.T) {
 	e := newEnv(t)
 	compactedSource(e)
 	w, _, _ := e.worker([]Mirror{{Name: "t", SourceTopic: "t"}}, func(c *Config) { c.MaxFillGap = 2 })
-	eventually(t, waitLong, lagZero(w, "t", 2))
+	eventually(t, waitLong, e.synced(w, "t", 2))
 
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -76,7 +76,7 @@ func TestOffsetMap(t *testing.T) {
 	w.Stop()
 	kafkatest.Produce(t, e.srcCl, "t", kafkatest.Keyed(10, 3)...)
 	w2, _, _ := e.worker([]Mirror{{Name: "t", SourceTopic: "t"}}, func(c *Config) { c.MaxFillGap = 2 })
-	eventually(t, waitLong, lagZero(w2, "t", 2))
+	eventually(t, waitLong, e.synced(w2, "t", 2))
 	if got := len(readRecords(t, e.dst.Addr(), "t")); got != len(src)+10 {
 		t.Fatalf("mirror holds %d records after the restart, want %d", got, len(src)+10)
 	}

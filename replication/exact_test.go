@@ -30,7 +30,7 @@ func TestExactCopies(t *testing.T) {
 			kafkatest.Produce(t, prod, "t", tt.recs()...)
 			w, _, _ := e.worker([]Mirror{{Name: "t", SourceTopic: "t"}})
 			kafkatest.Produce(t, prod, "t", tt.recs()...)
-			eventually(t, waitLong, lagZero(w, "t", 3))
+			eventually(t, waitLong, e.synced(w, "t", 3))
 			kafkatest.AssertExact(t, e.srcCl, e.dstCl, "t", "t")
 		})
 	}

@@ -95,12 +95,7 @@ func (f *fetcher) idle(ctx context.Context, retryAt time.Time) {
 // collect lists the partitions to fetch now, and the earliest time a
 // partition held back after an error may be fetched again.
 func (f *fetcher) collect() ([]fetchPart, time.Time) {
-	f.w.mu.Lock()
-	ms := make([]*mirror, 0, len(f.w.mirrors))
-	for _, m := range f.w.mirrors {
-		ms = append(ms, m)
-	}
-	f.w.mu.Unlock()
+	ms := f.w.mirrorList()
 	now := time.Now()
 	var parts []fetchPart
 	var retryAt time.Time

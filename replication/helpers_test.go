@@ -94,7 +94,7 @@ func (e *env) worker(mirrors []Mirror, tune ...func(*Config)) (*Worker, *kgo.Cli
 }
 
 func testLogger() *slog.Logger {
-	level := slog.LevelError
+	level := slog.Level(100) // quiet: tests provoke errors on purpose
 	if os.Getenv("LINKEMU_TEST_LOG") != "" {
 		level = slog.LevelDebug
 	}
@@ -136,6 +136,27 @@ func lagZero(w *Worker, mirror string, partitions int) func() error {
 		for _, p := range st.Partitions {
 			if p.Lag != 0 || p.SourceHighWatermark < 0 || p.LogEndOffset < 0 {
 				return fmt.Errorf("partition %d: lag %d, hwm %d, leo %d, err %v", p.Partition, p.Lag, p.SourceHighWatermark, p.LogEndOffset, p.Err)
+			}
+		}
+		return nil
+	}
+}
+
+// synced is lagZero against the source's current high watermarks, for
+// tests where the status could still hold an older one.
+func (e *env) synced(w *Worker, mirror string, partitions int) func() error {
+	return func() error {
+		if err := lagZero(w, mirror, partitions)(); err != nil {
+			return err
+		}
+		ends, err := e.src.Admin().ListEndOffsets(context.Background(), mirror)
+		if err != nil {
+			return err
+		}
+		st, _ := w.Status(mirror)
+		for _, p := range st.Partitions {
+			if end, _ := ends.Lookup(mirror, p.Partition); end.Offset != p.SourceHighWatermark {
+				return fmt.Errorf("partition %d: status high watermark %d, source %d", p.Partition, p.SourceHighWatermark, end.Offset)
 			}
 		}
 		return nil

@@ -55,12 +55,7 @@ func metadata(ctx context.Context, cl *kgo.Client, topics []string) (map[string]
 // refreshMetadata fetches source and destination metadata for every mirror
 // and hands each mirror its topics' metadata.
 func (w *Worker) refreshMetadata(ctx context.Context) {
-	w.mu.Lock()
-	ms := make([]*mirror, 0, len(w.mirrors))
-	for _, m := range w.mirrors {
-		ms = append(ms, m)
-	}
-	w.mu.Unlock()
+	ms := w.mirrorList()
 	if len(ms) == 0 {
 		return
 	}
@@ -111,35 +106,48 @@ func (w *Worker) refreshMetadata(ctx context.Context) {
 // timestamp ts (-1 latest, -2 earliest, or milliseconds: the first offset
 // whose timestamp is at or after ts, -1 if none).
 func listOffsets(ctx context.Context, cl *kgo.Client, topic string, parts []int32, ts int64) (map[int32]int64, error) {
+	offs, err := listTopicsOffsets(ctx, cl, map[string][]int32{topic: parts}, ts)
+	return offs[topic], err
+}
+
+// listTopicsOffsets is listOffsets for several topics in one request.
+func listTopicsOffsets(ctx context.Context, cl *kgo.Client, topics map[string][]int32, ts int64) (map[string]map[int32]int64, error) {
 	req := kmsg.NewPtrListOffsetsRequest()
 	req.ReplicaID = -1
-	rt := kmsg.NewListOffsetsRequestTopic()
-	rt.Topic = topic
-	for _, p := range parts {
-		rp := kmsg.NewListOffsetsRequestTopicPartition()
-		rp.Partition = p
-		rp.Timestamp = ts
-		rt.Partitions = append(rt.Partitions, rp)
+	for topic, parts := range topics {
+		rt := kmsg.NewListOffsetsRequestTopic()
+		rt.Topic = topic
+		for _, p := range parts {
+			rp := kmsg.NewListOffsetsRequestTopicPartition()
+			rp.Partition = p
+			rp.Timestamp = ts
+			rt.Partitions = append(rt.Partitions, rp)
+		}
+		req.Topics = append(req.Topics, rt)
 	}
-	req.Topics = append(req.Topics, rt)
 	resp, err := req.RequestWith(ctx, cl)
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[int32]int64, len(parts))
+	out := make(map[string]map[int32]int64, len(topics))
 	var errs []error
 	for _, t := range resp.Topics {
 		for _, p := range t.Partitions {
 			if err := kerr.ErrorForCode(p.ErrorCode); err != nil {
-				errs = append(errs, fmt.Errorf("listing offsets of %s[%d]: %w", topic, p.Partition, err))
+				errs = append(errs, fmt.Errorf("listing offsets of %s[%d]: %w", t.Topic, p.Partition, err))
 				continue
 			}
-			out[p.Partition] = p.Offset
+			if out[t.Topic] == nil {
+				out[t.Topic] = make(map[int32]int64)
+			}
+			out[t.Topic][p.Partition] = p.Offset
 		}
 	}
-	for _, p := range parts {
-		if _, ok := out[p]; !ok && len(errs) == 0 {
-			errs = append(errs, fmt.Errorf("listing offsets of %s[%d]: no answer", topic, p))
+	for topic, parts := range topics {
+		for _, p := range parts {
+			if _, ok := out[topic][p]; !ok && len(errs) == 0 {
+				errs = append(errs, fmt.Errorf("listing offsets of %s[%d]: no answer", topic, p))
+			}
 		}
 	}
 	return out, errors.Join(errs...)
@@ -148,29 +156,27 @@ func listOffsets(ctx context.Context, cl *kgo.Client, topic string, parts []int3
 // refreshPausedMarks refreshes the source high watermarks of partitions
 // that are not being fetched, so that their lag keeps growing.
 func (w *Worker) refreshPausedMarks(ctx context.Context) {
-	w.mu.Lock()
-	var ms []*mirror
-	for _, m := range w.mirrors {
-		if m.paused() {
-			ms = append(ms, m)
-		}
-	}
-	w.mu.Unlock()
-	for _, m := range ms {
-		parts := m.partitions()
-		if len(parts) == 0 {
+	want := make(map[string][]int32)
+	parts := make(map[string][]*partition)
+	for _, m := range w.mirrorList() {
+		if !m.paused() {
 			continue
 		}
-		ids := make([]int32, len(parts))
-		for i, p := range parts {
-			ids[i] = p.id
+		for _, p := range m.partitions() {
+			want[m.spec.SourceTopic] = append(want[m.spec.SourceTopic], p.id)
+			parts[m.spec.SourceTopic] = append(parts[m.spec.SourceTopic], p)
 		}
-		rctx, cancel := context.WithTimeout(ctx, w.cfg.RequestTimeout)
-		hwms, err := listOffsets(rctx, w.cfg.Source, m.spec.SourceTopic, ids, -1)
-		cancel()
-		w.noteSource(err)
-		for _, p := range parts {
-			if hwm, ok := hwms[p.id]; ok {
+	}
+	if len(want) == 0 {
+		return
+	}
+	rctx, cancel := context.WithTimeout(ctx, w.cfg.RequestTimeout)
+	defer cancel()
+	hwms, err := listTopicsOffsets(rctx, w.cfg.Source, want, -1)
+	w.noteSource(err)
+	for topic, ps := range parts {
+		for _, p := range ps {
+			if hwm, ok := hwms[topic][p.id]; ok {
 				p.mu.Lock()
 				p.srcHWM = hwm
 				p.mu.Unlock()
@@ -179,18 +185,27 @@ func (w *Worker) refreshPausedMarks(ctx context.Context) {
 	}
 }
 
+// mirrorList returns the running mirrors.
+func (w *Worker) mirrorList() []*mirror {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	ms := make([]*mirror, 0, len(w.mirrors))
+	for _, m := range w.mirrors {
+		ms = append(ms, m)
+	}
+	return ms
+}
+
 // syncAllConfigs runs one topic config sync over every mirror not in error.
 func (w *Worker) syncAllConfigs(ctx context.Context) {
-	w.mu.Lock()
 	want := make(map[string]string)
 	ms := make(map[string]*mirror)
-	for name, m := range w.mirrors {
+	for _, m := range w.mirrorList() {
 		if m.topicError() == nil {
-			want[name] = m.spec.SourceTopic
-			ms[name] = m
+			want[m.name] = m.spec.SourceTopic
+			ms[m.name] = m
 		}
 	}
-	w.mu.Unlock()
 	rctx, cancel := context.WithTimeout(ctx, w.cfg.RequestTimeout)
 	defer cancel()
 	start := time.Now()

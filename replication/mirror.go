@@ -188,7 +188,8 @@ func (m *mirror) addPartitions(ctx context.Context, from, to int) error {
 	m.mu.Lock()
 	for i := from; i < to; i++ {
 		p := newPartition(m, int32(i))
-		p.srcLeader, p.dstLeader = m.src.leaders[i], m.dst.leaders[i]
+		p.srcLeader, p.srcTopicID = m.src.leaders[i], m.src.id
+		p.dstLeader, p.dstTopicID = m.dst.leaders[i], m.dst.id
 		m.parts = append(m.parts, p)
 		m.wg.Go(p.run)
 	}

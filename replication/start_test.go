@@ -74,7 +74,7 @@ func TestStartSpecs(t *testing.T) {
 			w, _, _ := e.worker([]Mirror{{Name: "t", SourceTopic: "t", StartSpec: tt.spec}})
 			eventually(t, waitLong, running(w, "t", 1)) // the start offset is settled
 			timedBatches(t, e.srcCl, "t", base.Add(time.Minute), 4, 5)
-			eventually(t, waitLong, lagZero(w, "t", 1))
+			eventually(t, waitLong, e.synced(w, "t", 1))
 			if got := logStart(t, e.dst.Admin(), "t", 0); got != tt.wantStart {
 				t.Fatalf("mirror log start offset = %d, want %d", got, tt.wantStart)
 			}

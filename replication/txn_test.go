@@ -55,7 +55,7 @@ func TestTransactionalSources(t *testing.T) {
 			tt.produce(e) // before the worker starts
 			w, _, _ := e.worker([]Mirror{{Name: "t", SourceTopic: "t"}})
 			tt.produce(e) // while it runs
-			eventually(t, waitLong, lagZero(w, "t", 2))
+			eventually(t, waitLong, e.synced(w, "t", 2))
 			kafkatest.AssertExact(t, e.srcCl, e.dstCl, "t", "t")
 		})
 	}
@@ -75,7 +75,7 @@ func TestOpenTransaction(t *testing.T) {
 	}
 	kafkatest.Produce(t, tx, "t", kafkatest.Plain(4, 10)...)
 	kafkatest.Produce(t, e.srcCl, "t", kafkatest.Plain(2, 10)...) // non-transactional, after the open data
-	eventually(t, waitLong, lagZero(w, "t", 1))
+	eventually(t, waitLong, e.synced(w, "t", 1))
 	kafkatest.AssertExact(t, e.srcCl, e.dstCl, "t", "t") // last stable offsets are 0 on both
 
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)

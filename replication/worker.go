@@ -265,6 +265,7 @@ func (w *Worker) run() {
 func (w *Worker) reconcile() {
 	w.mu.Lock()
 	var stop []*mirror
+	paused := make(map[*mirror]bool)
 	for name, m := range w.mirrors {
 		if _, ok := w.desired[name]; !ok {
 			stop = append(stop, m)
@@ -273,7 +274,7 @@ func (w *Worker) reconcile() {
 	}
 	for name, spec := range w.desired {
 		if m, ok := w.mirrors[name]; ok {
-			m.setPaused(spec.Paused)
+			paused[m] = spec.Paused
 			continue
 		}
 		m := newMirror(w, spec)
@@ -284,18 +285,15 @@ func (w *Worker) reconcile() {
 	for _, m := range stop {
 		m.stop()
 	}
+	for m, p := range paused {
+		m.setPaused(p)
+	}
 	w.wakeFetchers()
 }
 
 // shutdown runs when the loop ends: it stops mirrors and fetchers.
 func (w *Worker) shutdown() {
-	w.mu.Lock()
-	ms := make([]*mirror, 0, len(w.mirrors))
-	for _, m := range w.mirrors {
-		ms = append(ms, m)
-	}
-	w.mu.Unlock()
-	for _, m := range ms {
+	for _, m := range w.mirrorList() {
 		m.stop()
 	}
 }

@@ -21,6 +21,7 @@ type DiffOption func(*diffOpts)
 type diffOpts struct {
 	ignoreTimestamps bool
 	fromMirrorStart  bool
+	from             int64
 	maxDiffs         int
 }
 
@@ -33,6 +34,11 @@ func IgnoreTimestamps() DiffOption { return func(o *diffOpts) { o.ignoreTimestam
 // (mirror.start.offset.spec latest or a timestamp). The mirror's log start
 // offset may then be above the source's.
 func FromMirrorLogStart() DiffOption { return func(o *diffOpts) { o.fromMirrorStart = true } }
+
+// FromOffset compares only offsets from o on, in every partition, and not
+// the log start offsets: for mirrors that keep records their source has
+// deleted since.
+func FromOffset(o int64) DiffOption { return func(opts *diffOpts) { opts.from = o } }
 
 // AssertExact fails the test unless dstTopic mirrors srcTopic exactly (see
 // Diff).
@@ -76,7 +82,7 @@ func WaitExact(t testing.TB, src, dst *kgo.Client, srcTopic, dstTopic string, ti
 //     fillers of offset holes);
 //   - read_committed: the same records at the same offsets.
 func Diff(ctx context.Context, src, dst *kgo.Client, srcTopic, dstTopic string, opts ...DiffOption) error {
-	o := diffOpts{maxDiffs: 10}
+	o := diffOpts{maxDiffs: 10, from: -1}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -98,13 +104,13 @@ func Diff(ctx context.Context, src, dst *kgo.Client, srcTopic, dstTopic string, 
 		}
 	}
 	for p := range int32(len(sm.leaders)) {
-		dv, err := readView(ctx, dst, dstTopic, dm, p, -1)
+		dv, err := readView(ctx, dst, dstTopic, dm, p, o.from)
 		if err != nil {
 			return fmt.Errorf("reading mirror partition %d: %w", p, err)
 		}
-		from := int64(-1)
+		from := o.from
 		if o.fromMirrorStart {
-			from = dv.logStart
+			from = max(from, dv.logStart)
 		}
 		sv, err := readView(ctx, src, srcTopic, sm, p, from)
 		if err != nil {
@@ -112,6 +118,9 @@ func Diff(ctx context.Context, src, dst *kgo.Client, srcTopic, dstTopic string, 
 		}
 		if o.fromMirrorStart && sv.logStart < dv.logStart {
 			sv.logStart = dv.logStart
+		}
+		if o.from >= 0 {
+			sv.logStart, dv.logStart = -1, -1
 		}
 		if sv.logStart != dv.logStart || sv.hwm != dv.hwm || sv.lso != dv.lso {
 			add("partition %d: log start/high watermark/last stable offsets: source %d/%d/%d, mirror %d/%d/%d",
