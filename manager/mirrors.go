@@ -63,6 +63,9 @@ func (m *Manager) CreateMirror(ctx context.Context, cluster, link string, req Cr
 	if existing, _ := m.mirror(cluster, name); existing != nil {
 		return linkemu.Errorf(linkemu.ECONFLICT, "Topic '%s' is already a mirror topic of link '%s'.", name, existing.LinkName)
 	}
+	if isInternalTopic(req.SourceTopic) {
+		return linkemu.Errorf(linkemu.EINVALID, "Source topic '%s' is an internal topic and cannot be mirrored.", req.SourceTopic)
+	}
 	src := broker.NewAdmin(rt.remote)
 	st, err := src.Topic(ctx, req.SourceTopic)
 	if err != nil {
@@ -71,7 +74,7 @@ func (m *Manager) CreateMirror(ctx context.Context, cluster, link string, req Cr
 		}
 		return err
 	}
-	if st.Internal || strings.HasPrefix(st.Name, "__") || strings.HasPrefix(st.Name, "_confluent") {
+	if st.Internal {
 		return linkemu.Errorf(linkemu.EINVALID, "Source topic '%s' is an internal topic and cannot be mirrored.", st.Name)
 	}
 	if _, err := dest.Topic(ctx, name); err == nil {
@@ -102,6 +105,12 @@ func (m *Manager) CreateMirror(ctx context.Context, cluster, link string, req Cr
 	m.log.Info("mirror topic created", "cluster", cluster, "link", link, "mirror", name, "source_topic", st.Name, "partitions", st.Partitions)
 	m.mirrorsChanged(cluster, link)
 	return nil
+}
+
+// isInternalTopic reports whether a topic name belongs to Kafka or Confluent
+// (__consumer_offsets, __transaction_state, _confluent-*), which no link mirrors.
+func isInternalTopic(name string) bool {
+	return strings.HasPrefix(name, "__") || strings.HasPrefix(name, "_confluent")
 }
 
 // mirrorName resolves and checks the mirror topic's name: the link's prefix

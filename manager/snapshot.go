@@ -12,12 +12,9 @@ import (
 // metrics collector (it implements metrics.Source). Link and task states
 // come from the link runtimes, as GET .../links?include_tasks=true reports
 // them, with the task workers' last sync times; a link whose cluster this
-// emulator does not serve is UNKNOWN with no tasks. Mirrors come from the
-// store.
-//
-// Replication figures (partition lags, last fetch offsets, replicated
-// records and bytes) are not reported yet: mirrors have no partitions and
-// zero counters.
+// emulator does not serve is UNKNOWN with no tasks. Mirrors are reported as
+// GET .../mirrors reports them, with their partitions' lags and last fetch
+// offsets while they mirror.
 //
 // A scrape waits for an in-flight state-changing operation, like any read.
 func (m *Manager) Snapshot() metrics.Snapshot {
@@ -46,7 +43,14 @@ func (m *Manager) Snapshot() metrics.Snapshot {
 			return err
 		}
 		for _, mr := range mirrors {
-			snap.Mirrors = append(snap.Mirrors, metrics.Mirror{Cluster: mr.ClusterID, Link: mr.LinkName, Name: mr.Name, Status: mr.Status})
+			v := m.mirrorView(mr)
+			sm := metrics.Mirror{Cluster: mr.ClusterID, Link: mr.LinkName, Name: mr.Name, Status: v.Status}
+			if v.Status != linkemu.MirrorStopped {
+				for _, l := range v.Lags {
+					sm.Partitions = append(sm.Partitions, metrics.Partition{Partition: l.Partition, Lag: l.Lag, LastSourceFetchOffset: l.LastSourceFetchOffset})
+				}
+			}
+			snap.Mirrors = append(snap.Mirrors, sm)
 		}
 		return nil
 	})
