@@ -3,7 +3,6 @@ package manager
 import (
 	"context"
 	"log/slog"
-	"sync"
 	"time"
 
 	linkemu "github.com/linkemu/linkemu"
@@ -47,7 +46,7 @@ type Manager struct {
 	clusters *broker.Registry
 	log      *slog.Logger
 
-	mu    sync.Mutex               // serializes state-changing operations
+	mu    opLock                   // serializes state-changing operations
 	links map[linkKey]*linkRuntime // running links
 	guard readOnlyIndex            // mirror topics producers may not write to
 }
@@ -74,6 +73,7 @@ func New(cfg Config) *Manager {
 		clusters: cfg.Clusters,
 		log:      cfg.Logger,
 		links:    make(map[linkKey]*linkRuntime),
+		mu:       newOpLock(),
 	}
 }
 

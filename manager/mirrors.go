@@ -39,12 +39,19 @@ type MirrorView struct {
 // a new topic with the source topic's partition count and synced configs,
 // replicated from then on. The mirror exists as soon as this returns.
 func (m *Manager) CreateMirror(ctx context.Context, cluster, link string, req CreateMirrorRequest) error {
+	if err := m.mu.LockContext(ctx); err != nil {
+		return err
+	}
+	defer m.mu.Unlock()
+	return m.createMirror(ctx, cluster, link, req)
+}
+
+// createMirror creates a mirror topic; m.mu must be held.
+func (m *Manager) createMirror(ctx context.Context, cluster, link string, req CreateMirrorRequest) error {
 	dest, err := m.cluster(cluster)
 	if err != nil {
 		return err
 	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
 	l, err := m.readLink(cluster, link)
 	if err != nil {
 		return err

@@ -2,10 +2,12 @@ package manager
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 
 	linkemu "github.com/linkemu/linkemu"
 	"github.com/linkemu/linkemu/aclsync"
+	"github.com/linkemu/linkemu/automirror"
 	"github.com/linkemu/linkemu/offsetsync"
 	"github.com/linkemu/linkemu/store"
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -16,6 +18,7 @@ import (
 type taskWorkers struct {
 	offsets *offsetsync.Syncer
 	acls    *aclsync.Syncer
+	auto    *automirror.Worker
 }
 
 // receivesData reports whether this side of the link mirrors topics into its
@@ -47,11 +50,30 @@ func (rt *linkRuntime) startTasks(ctx context.Context, local *kgo.Client) {
 		Source: rt.remote, Destination: local, Link: aclKey(l), Store: aclStore{m.store},
 		LinkACLs: m.linkCreatedACLs(l), Logger: log.With("task", linkemu.TaskAclSync), Now: m.cfg.Now,
 	}, aclCfg)
+	autoCfg, err := automirror.ConfigFromLinkConfigs(l.Configs)
+	if err != nil {
+		log.Error("auto-create config", "err", err)
+	}
+	rt.workers.auto = automirror.New(automirror.Options{
+		Source:  rt.remote,
+		Mirrors: func(context.Context) ([]*linkemu.Mirror, error) { return m.linkMirrors(l) },
+		SourceMirrors: func(context.Context) ([]string, error) {
+			return m.activeMirrorNames(l.RemoteID())
+		},
+		CreateMirror: func(ctx context.Context, topic string) error {
+			return m.CreateMirror(ctx, l.ClusterID, l.Name, CreateMirrorRequest{SourceTopic: topic})
+		},
+		Logger: log.With("task", linkemu.TaskAutoCreateMirror), Now: m.cfg.Now,
+	}, autoCfg)
 	rt.workers.offsets.Start(ctx)
 	rt.workers.acls.Start(ctx)
+	rt.workers.auto.Start(ctx)
 }
 
 func (rt *linkRuntime) stopTasks() {
+	if rt.workers.auto != nil {
+		rt.workers.auto.Stop()
+	}
 	if rt.workers.offsets != nil {
 		rt.workers.offsets.Stop()
 	}
@@ -67,14 +89,54 @@ func (rt *linkRuntime) tasks(h linkHealth) []linkemu.Task {
 	if rt.workers.acls != nil {
 		own = append(own, rt.workers.acls.Task())
 	}
+	if rt.workers.auto != nil {
+		own = append(own, rt.workers.auto.Task())
+	}
 	if rt.workers.offsets != nil {
 		own = append(own, rt.workers.offsets.Task())
+	}
+	if rt.repl != nil {
+		own = append(own, rt.configSyncTask())
 	}
 	out := make([]linkemu.Task, 0, len(own))
 	for _, t := range own {
 		out = append(out, linkemu.TaskStatus(t, h.state))
 	}
 	return out
+}
+
+// configSyncTask reports topic config sync, which the replication worker
+// runs for every mirror: IN_ERROR with one entry per mirror whose last sync
+// failed.
+func (rt *linkRuntime) configSyncTask() linkemu.Task {
+	t := linkemu.Task{Name: linkemu.TaskTopicConfigsSync, State: linkemu.TaskActive, Errors: []linkemu.TaskError{}}
+	mirrors, err := rt.m.linkMirrors(rt.link)
+	if err != nil {
+		return t
+	}
+	for _, mr := range mirrors {
+		if st, ok := rt.repl.Status(mr.Name); ok && st.ConfigSyncErr != nil {
+			t.State = linkemu.TaskInError
+			t.Errors = append(t.Errors, linkemu.TaskError{Code: linkemu.TaskErrInternal, Message: fmt.Sprintf("Topic configs of mirror topic '%s' could not be synced: %v", mr.Name, st.ConfigSyncErr)})
+		}
+	}
+	return t
+}
+
+// activeMirrorNames returns the mirror topics of a cluster that still
+// mirror: auto-create never mirrors a mirror.
+func (m *Manager) activeMirrorNames(cluster string) ([]string, error) {
+	var out []string
+	err := m.store.View(func(tx *store.Tx) error {
+		mirrors, err := tx.Mirrors(cluster, "")
+		for _, mr := range mirrors {
+			if mr.Status != linkemu.MirrorStopped {
+				out = append(out, mr.Name)
+			}
+		}
+		return err
+	})
+	return out, err
 }
 
 // linkMirrors returns a link's mirror topics from the store.
