@@ -59,19 +59,18 @@ func (m *Manager) CreateLink(ctx context.Context, cluster string, req CreateLink
 	if err := linkemu.CheckLinkConfigs(l.Configs); err != nil {
 		return err
 	}
-	switch {
-	case req.ClusterLinkID != "":
+	if req.ClusterLinkID != "" {
 		if err := linkemu.ValidateClusterLinkID(req.ClusterLinkID); err != nil {
 			return err
 		}
-		l.ClusterLinkID = req.ClusterLinkID
-	default:
-		l.ClusterLinkID = linkemu.NewClusterLinkID()
 	}
 	l.LinkID = linkemu.NewUUID()
 
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if err := m.assignClusterLinkID(l, req.ClusterLinkID); err != nil {
+		return err
+	}
 	if err := m.store.View(func(tx *store.Tx) error {
 		_, err := tx.Link(cluster, l.Name)
 		if err == nil {
@@ -99,6 +98,8 @@ func (m *Manager) CreateLink(ctx context.Context, cluster string, req CreateLink
 				return err
 			}
 		}
+	} else if _, err := m.cluster(l.RemoteID()); err != nil {
+		return linkemu.Errorf(linkemu.EINVALID, "A link with connection.mode=INBOUND waits for its remote cluster to connect; cluster %s is not served by this emulator, so it never can.", l.RemoteID())
 	}
 	if req.ValidateOnly {
 		return nil
@@ -106,8 +107,29 @@ func (m *Manager) CreateLink(ctx context.Context, cluster string, req CreateLink
 	if err := m.store.Update(func(tx *store.Tx) error { return tx.CreateLink(l) }); err != nil {
 		return err
 	}
-	m.log.Info("link created", "cluster", cluster, "link", l.Name, "mode", l.Mode(), "remote", l.RemoteID(), "cluster_link_id", l.ClusterLinkID)
+	m.log.Info("link created", "cluster", cluster, "link", l.Name, "mode", l.Mode(), "connection_mode", l.ConnectionMode(), "remote", l.RemoteID(), "cluster_link_id", l.ClusterLinkID)
 	m.startLink(l)
+	m.restartPeer(l)
+	return nil
+}
+
+// assignClusterLinkID gives a new link its cluster_link_id: the one of the
+// other side when that exists (a request naming a different one is refused),
+// the one the request names, or a new one. m.mu must be held.
+func (m *Manager) assignClusterLinkID(l *linkemu.Link, asked string) error {
+	if twoSided(l) {
+		if peer := m.peer(l); peer != nil {
+			if asked != "" && asked != peer.ClusterLinkID {
+				return linkemu.Errorf(linkemu.EINVALID, "cluster_link_id '%s' does not match '%s', the cluster_link_id of the other side of link '%s' on cluster %s. Leave it out to use the other side's.", asked, peer.ClusterLinkID, l.Name, l.RemoteID())
+			}
+			l.ClusterLinkID = peer.ClusterLinkID
+			return nil
+		}
+	}
+	l.ClusterLinkID = asked
+	if asked == "" {
+		l.ClusterLinkID = linkemu.NewClusterLinkID()
+	}
 	return nil
 }
 
@@ -232,11 +254,12 @@ func (m *Manager) DeleteLink(ctx context.Context, cluster, name string, force, v
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	var mirrors []*linkemu.Mirror
+	var l *linkemu.Link
 	if err := m.store.View(func(tx *store.Tx) error {
-		if _, err := tx.Link(cluster, name); err != nil {
+		var err error
+		if l, err = tx.Link(cluster, name); err != nil {
 			return err
 		}
-		var err error
 		mirrors, err = tx.Mirrors(cluster, name)
 		return err
 	}); err != nil {
@@ -275,6 +298,7 @@ func (m *Manager) DeleteLink(ctx context.Context, cluster, name string, force, v
 		return err
 	}
 	m.refreshGuard(cluster)
+	m.restartPeer(l)
 	m.log.Info("link deleted", "cluster", cluster, "link", name, "force", force)
 	return nil
 }

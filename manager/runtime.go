@@ -11,7 +11,6 @@ import (
 	linkemu "github.com/linkemu/linkemu"
 	"github.com/linkemu/linkemu/broker"
 	"github.com/linkemu/linkemu/replication"
-	"github.com/linkemu/linkemu/store"
 	"github.com/twmb/franz-go/pkg/kgo"
 )
 
@@ -40,19 +39,18 @@ type linkHealth struct {
 	err     linkemu.LinkError
 	message string
 	at      time.Time
-	// networkRefused is set when the emulated network keeps the clusters
-	// apart; the real connection may still work, but no data may move.
-	networkRefused bool
+	// blocked is set when no data may move although the real connection
+	// may work: the emulated network keeps the clusters apart, or the
+	// other side of a two-sided link is missing.
+	blocked bool
 }
 
 func newLinkRuntime(m *Manager, l *linkemu.Link) *linkRuntime {
 	rt := &linkRuntime{m: m, link: l.Clone()}
 	rt.health = linkHealth{state: linkemu.LinkActive, err: linkemu.LinkNoError}
-	if l.ConnectionMode() == linkemu.ConnOutbound {
-		rt.conn, rt.connErr = m.remoteConn(l)
-		if rt.connErr == nil {
-			rt.remote, rt.connErr = broker.NewClient(rt.conn, kgo.ClientID("linkemu-link-"+l.Name), kgo.RetryTimeout(m.cfg.ProbeTimeout))
-		}
+	rt.conn, rt.connErr = m.remoteConn(l)
+	if rt.connErr == nil {
+		rt.remote, rt.connErr = broker.NewClient(rt.conn, kgo.ClientID("linkemu-link-"+l.Name), kgo.RetryTimeout(m.cfg.ProbeTimeout))
 	}
 	return rt
 }
@@ -113,7 +111,7 @@ func (rt *linkRuntime) check(ctx context.Context) {
 		h.state = linkemu.LinkPaused
 	}
 	h.at = rt.m.cfg.Now()
-	hold := h.state == linkemu.LinkPaused || h.networkRefused
+	hold := h.state == linkemu.LinkPaused || h.blocked
 	rt.mu.Lock()
 	prev, prevHold := rt.health, rt.hold
 	rt.health, rt.hold = h, hold
@@ -130,11 +128,11 @@ func (rt *linkRuntime) probe(ctx context.Context) linkHealth {
 	l := rt.link
 	if net := rt.m.cfg.Network; net != nil {
 		if err := net.CheckLink(l); err != nil {
-			return linkHealth{state: linkemu.LinkUnavailable, err: linkemu.LinkErrBootstrapTCPConnection, message: linkemu.ErrorMessage(err), networkRefused: true}
+			return linkHealth{state: linkemu.LinkUnavailable, err: linkemu.LinkErrBootstrapTCPConnection, message: linkemu.ErrorMessage(err), blocked: true}
 		}
 	}
-	if l.ConnectionMode() == linkemu.ConnInbound {
-		return rt.m.inboundHealth(l)
+	if h, missing := rt.m.peerMissing(l); missing {
+		return h
 	}
 	if rt.connErr != nil {
 		return linkHealth{state: linkemu.LinkFailed, err: linkemu.LinkErrUnknown, message: linkemu.ErrorMessage(rt.connErr)}
@@ -167,33 +165,4 @@ func (rt *linkRuntime) Health() linkHealth {
 	rt.mu.Lock()
 	defer rt.mu.Unlock()
 	return rt.health
-}
-
-// remoteConn resolves how a link reaches its remote cluster: its own
-// bootstrap.servers and security configs, or, when bootstrap.servers is not
-// set, the emulator's own connection to a cluster it serves.
-func (m *Manager) remoteConn(l *linkemu.Link) (broker.ConnConfig, error) {
-	if bs := l.ConfigList(linkemu.CfgBootstrapServers); len(bs) > 0 {
-		return broker.LinkConn(l, "", bs)
-	}
-	c, err := m.clusters.Get(l.RemoteID())
-	if err != nil {
-		return broker.ConnConfig{}, linkemu.Errorf(linkemu.EINVALID, "The config %s is required: cluster %s is not served by this emulator, so give its brokers' host:port list.", linkemu.CfgBootstrapServers, l.RemoteID())
-	}
-	return c.Conn(), nil
-}
-
-// inboundHealth reports an INBOUND link: it is up once the other side of the
-// link exists on the remote cluster.
-func (m *Manager) inboundHealth(l *linkemu.Link) linkHealth {
-	var peer *linkemu.Link
-	_ = m.store.View(func(tx *store.Tx) error {
-		peer, _ = tx.Link(l.RemoteID(), l.Name)
-		return nil
-	})
-	if peer == nil {
-		return linkHealth{state: linkemu.LinkUnavailable, err: linkemu.LinkErrUnknown,
-			message: fmt.Sprintf("Waiting for cluster %s to create its side of link '%s' (connection.mode=INBOUND: this side does not connect out).", l.RemoteID(), l.Name)}
-	}
-	return linkHealth{state: linkemu.LinkActive, err: linkemu.LinkNoError}
 }
