@@ -22,6 +22,11 @@ const (
 	ActionPromote  MirrorAction = "promote"
 )
 
+// actionDone names what an action does, for messages.
+var actionDone = map[MirrorAction]string{
+	ActionPromote: "promoted", ActionReverseAndStart: "reversed", ActionReverseAndPause: "reversed",
+}
+
 // PromoteTimeout bounds how long promote waits for a mirror to catch up.
 const PromoteTimeout = 30 * time.Second
 
@@ -38,6 +43,9 @@ type ActionResult struct {
 	Mirror string
 	Err    error
 	Lags   []PartitionLag
+	// MessagesTruncated and Truncation are set by truncate-and-restore.
+	MessagesTruncated *int64
+	Truncation        []PartitionTruncation
 }
 
 // MirrorAction runs an action on the selected mirror topics of a link and
@@ -52,7 +60,15 @@ func (m *Manager) MirrorAction(ctx context.Context, cluster, link string, action
 	if _, err := m.readLink(cluster, link); err != nil {
 		return nil, err
 	}
-	names, err := m.selectMirrors(cluster, link, req)
+	var l, peer *linkemu.Link
+	switch action {
+	case ActionReverseAndStart, ActionReverseAndPause, ActionTruncateAndRestore:
+		var err error
+		if l, peer, err = m.failbackSides(cluster, link, action); err != nil {
+			return nil, err
+		}
+	}
+	names, err := m.selectMirrors(cluster, link, req, peer, action == ActionTruncateAndRestore)
 	if err != nil {
 		return nil, err
 	}
@@ -60,9 +76,24 @@ func (m *Manager) MirrorAction(ctx context.Context, cluster, link string, action
 	var todo []int
 	for i, name := range names {
 		results[i].Mirror = name
+		if action == ActionTruncateAndRestore {
+			// Its topics are not mirrors here: they are restored into ones.
+			parts, total, err := m.truncateAndRestore(ctx, l, peer, name, req.ValidateOnly)
+			results[i].Err, results[i].Truncation = err, parts
+			if err == nil {
+				results[i].MessagesTruncated = &total
+			}
+			continue
+		}
 		if err := m.actionTarget(cluster, link, name, action); err != nil {
 			results[i].Err = err
 			continue
+		}
+		if action == ActionReverseAndStart || action == ActionReverseAndPause {
+			if _, err := m.reverseTarget(l, peer, name); err != nil {
+				results[i].Err = err
+				continue
+			}
 		}
 		if !req.ValidateOnly {
 			todo = append(todo, i)
@@ -79,6 +110,8 @@ func (m *Manager) MirrorAction(ctx context.Context, cluster, link string, action
 		}
 	case ActionPromote:
 		m.promote(ctx, cluster, link, names, todo, results)
+	case ActionReverseAndStart, ActionReverseAndPause:
+		m.reverse(ctx, l, peer, names, todo, results, action == ActionReverseAndStart)
 	}
 	for i := range results {
 		if mr, _ := m.mirror(cluster, results[i].Mirror); mr != nil && mr.LinkName == link {
@@ -91,8 +124,9 @@ func (m *Manager) MirrorAction(ctx context.Context, cluster, link string, action
 }
 
 // selectMirrors resolves the topics an action names, keeping the request's
-// order, each once.
-func (m *Manager) selectMirrors(cluster, link string, req ActionRequest) ([]string, error) {
+// order, each once. A pattern matches the link's mirror topics, or, for
+// truncate-and-restore, the local topics the other side mirrors.
+func (m *Manager) selectMirrors(cluster, link string, req ActionRequest, peer *linkemu.Link, sources bool) ([]string, error) {
 	if len(req.Names) == 0 && req.Pattern == "" {
 		return nil, linkemu.Errorf(linkemu.EINVALID, "Name the mirror topics: give mirror_topic_names or mirror_topic_name_pattern.")
 	}
@@ -113,14 +147,22 @@ func (m *Manager) selectMirrors(cluster, link string, req ActionRequest) ([]stri
 		var mirrors []*linkemu.Mirror
 		if err := m.store.View(func(tx *store.Tx) error {
 			var err error
-			mirrors, err = tx.Mirrors(cluster, link)
+			if sources {
+				mirrors, err = tx.Mirrors(peer.ClusterID, peer.Name)
+			} else {
+				mirrors, err = tx.Mirrors(cluster, link)
+			}
 			return err
 		}); err != nil {
 			return nil, err
 		}
 		for _, mr := range mirrors {
-			if re.MatchString(mr.Name) && !slices.Contains(out, mr.Name) {
-				out = append(out, mr.Name)
+			name := mr.Name
+			if sources {
+				name = mr.SourceTopic
+			}
+			if re.MatchString(name) && !slices.Contains(out, name) {
+				out = append(out, name)
 			}
 		}
 	}
@@ -141,12 +183,12 @@ func (m *Manager) actionTarget(cluster, link, name string, action MirrorAction) 
 	case linkemu.MirrorStopped, linkemu.MirrorPendingStopped:
 		return linkemu.Errorf(linkemu.EINVALID, "Topic '%s' has already stopped its mirror from '%s'", name, link)
 	}
-	if action == ActionPromote {
+	if action != ActionPause && action != ActionResume && action != ActionFailover {
 		if mr.Status == linkemu.MirrorPaused {
-			return linkemu.Errorf(linkemu.EINVALID, "Topic '%s' is paused: resume it so it can catch up before promoting, or fail it over.", name)
+			return linkemu.Errorf(linkemu.EINVALID, "Topic '%s' is paused: resume it so it can catch up first, or fail it over.", name)
 		}
 		if rt := m.runtime(cluster, link); rt == nil || rt.Health().state != linkemu.LinkActive {
-			return linkemu.Errorf(linkemu.EUNAVAILABLE, "Topic '%s' cannot be promoted: the source cluster of link '%s' is not reachable, so the mirror cannot catch up. Use failover to stop it whatever its lag.", name, link)
+			return linkemu.Errorf(linkemu.EUNAVAILABLE, "Topic '%s' cannot be %s: the source cluster of link '%s' is not reachable, so the mirror cannot catch up. Use failover to stop it whatever its lag.", name, actionDone[action], link)
 		}
 	}
 	return nil
@@ -205,6 +247,11 @@ func (m *Manager) stopMirror(ctx context.Context, cluster, link, name string, sy
 		return true
 	}); err != nil {
 		return err
+	}
+	// The stop offsets are all a stopped mirror needs; its replication
+	// state would only confuse a later mirror of the same name.
+	if err := (replicationStore{s: m.store, cluster: cluster}).DeleteReplicationState(link, name); err != nil {
+		m.log.Warn("cannot drop the replication state of a stopped mirror", "mirror", name, "err", err)
 	}
 	m.log.Info("mirror topic stopped", "cluster", cluster, "link", link, "mirror", name, "stop_offsets", offsets)
 	m.mirrorsChanged(cluster, link)

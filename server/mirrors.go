@@ -16,9 +16,13 @@ func (s *Server) mirrorRoutes(r chi.Router) {
 	r.Get("/links/{link_name}/mirrors", s.listMirrors)
 	r.Post("/links/{link_name}/mirrors", s.createMirror)
 	r.Get("/links/{link_name}/mirrors/{mirror_topic_name}", s.getMirror)
-	for _, a := range []manager.MirrorAction{manager.ActionPause, manager.ActionResume, manager.ActionFailover, manager.ActionPromote} {
+	for _, a := range []manager.MirrorAction{manager.ActionPause, manager.ActionResume, manager.ActionFailover, manager.ActionPromote,
+		manager.ActionReverseAndStart, manager.ActionReverseAndPause, manager.ActionTruncateAndRestore} {
 		r.Post("/links/{link_name}/mirrors:"+string(a), s.mirrorAction(a))
 	}
+	// The names of the 2024 on-prem spec for the reverse actions.
+	r.Post("/links/{link_name}/mirrors:promote-local-and-start-remote-mirror", s.mirrorAction(manager.ActionReverseAndStart))
+	r.Post("/links/{link_name}/mirrors:promote-local-and-pause-remote-mirror", s.mirrorAction(manager.ActionReverseAndPause))
 }
 
 func (s *Server) mirrorData(r *http.Request, cluster string, v *manager.MirrorView, withErrors bool) api.Mirror {
@@ -117,16 +121,19 @@ func (s *Server) createMirror(w http.ResponseWriter, r *http.Request) {
 // actionKinds are the kinds of the action responses; Confluent documents
 // only KafkaPromoteMirror, so the others follow its pattern.
 var actionKinds = map[manager.MirrorAction]string{
-	manager.ActionPause:    "KafkaPauseMirror",
-	manager.ActionResume:   "KafkaResumeMirror",
-	manager.ActionFailover: "KafkaFailoverMirror",
-	manager.ActionPromote:  "KafkaPromoteMirror",
+	manager.ActionPause:              "KafkaPauseMirror",
+	manager.ActionResume:             "KafkaResumeMirror",
+	manager.ActionFailover:           "KafkaFailoverMirror",
+	manager.ActionPromote:            "KafkaPromoteMirror",
+	manager.ActionReverseAndStart:    "KafkaReverseAndStartMirror",
+	manager.ActionReverseAndPause:    "KafkaReverseAndPauseMirror",
+	manager.ActionTruncateAndRestore: "KafkaTruncateAndRestoreMirror",
 }
 
 func (s *Server) mirrorAction(action manager.MirrorAction) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		cluster, link := chi.URLParam(r, "cluster_id"), chi.URLParam(r, "link_name")
-		validateOnly, err := queryBool(r, "validate_only", false)
+		q, err := queryBools(r, map[string]bool{"validate_only": false, "include_partition_level_truncation_data": false})
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -137,7 +144,7 @@ func (s *Server) mirrorAction(action manager.MirrorAction) http.HandlerFunc {
 			return
 		}
 		results, err := s.mgr.MirrorAction(r.Context(), cluster, link, action, manager.ActionRequest{
-			Names: body.MirrorTopicNames, Pattern: body.MirrorTopicNamePattern, ValidateOnly: validateOnly,
+			Names: body.MirrorTopicNames, Pattern: body.MirrorTopicNamePattern, ValidateOnly: q["validate_only"],
 		})
 		if err != nil {
 			s.fail(w, r, err)
@@ -146,19 +153,28 @@ func (s *Server) mirrorAction(action manager.MirrorAction) http.HandlerFunc {
 		base := s.base(r) + "/clusters/" + cluster + "/links/" + link + "/mirrors"
 		out := api.AlterMirrorStatusList{Kind: actionKinds[action], Metadata: api.CollectionMetadata{Self: base}, Data: []api.AlterMirrorStatus{}}
 		for _, res := range results {
-			out.Data = append(out.Data, alterMirrorStatus(base, cluster, link, res))
+			out.Data = append(out.Data, alterMirrorStatus(base, cluster, link, res, q["include_partition_level_truncation_data"]))
 		}
 		writeJSON(w, r, http.StatusOK, out)
 	}
 }
 
-func alterMirrorStatus(base, cluster, link string, res manager.ActionResult) api.AlterMirrorStatus {
+// alterMirrorStatus is one per-topic result. partition_level_truncation_data
+// lists every partition, sorted, when asked for (the CLI indexes it by
+// partition), and is empty otherwise.
+func alterMirrorStatus(base, cluster, link string, res manager.ActionResult, withTruncation bool) api.AlterMirrorStatus {
 	d := api.AlterMirrorStatus{
 		Kind:                         "AlterMirrorsData",
 		Metadata:                     api.Metadata{Self: base + "/" + res.Mirror, ResourceName: crn("kafka", cluster, "link", link, "mirror", res.Mirror)},
 		MirrorTopicName:              res.Mirror,
 		MirrorLags:                   mirrorLags(res.Lags),
+		MessagesTruncated:            res.MessagesTruncated,
 		PartitionLevelTruncationData: []api.PartitionTruncation{},
+	}
+	if withTruncation {
+		for _, p := range res.Truncation {
+			d.PartitionLevelTruncationData = append(d.PartitionLevelTruncationData, api.PartitionTruncation{PartitionID: p.Partition, OffsetTruncatedTo: p.OffsetTruncatedTo, MessagesTruncated: p.MessagesTruncated})
+		}
 	}
 	if res.Err != nil {
 		code := statusOf(res.Err)

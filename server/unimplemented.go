@@ -11,11 +11,6 @@ import (
 // does not serve yet. They answer 501 with a Confluent-shaped body naming
 // what is missing, and the README's coverage table lists them.
 var unimplemented = []struct{ method, pattern, what string }{
-	{http.MethodPost, "/links/{link_name}/mirrors:reverse-and-start-mirror", "mirrors:reverse-and-start-mirror"},
-	{http.MethodPost, "/links/{link_name}/mirrors:reverse-and-pause-mirror", "mirrors:reverse-and-pause-mirror"},
-	{http.MethodPost, "/links/{link_name}/mirrors:promote-local-and-start-remote-mirror", "mirrors:promote-local-and-start-remote-mirror"},
-	{http.MethodPost, "/links/{link_name}/mirrors:promote-local-and-pause-remote-mirror", "mirrors:promote-local-and-pause-remote-mirror"},
-	{http.MethodPost, "/links/{link_name}/mirrors:truncate-and-restore", "mirrors:truncate-and-restore"},
 	{http.MethodGet, "/broker-configs", "broker configs"},
 	{http.MethodPost, "/topics/{topic_name}/records", "producing records over REST"},
 	{http.MethodGet, "/brokers/{broker_id}/configs", "broker configs"},
