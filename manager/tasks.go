@@ -16,9 +16,10 @@ import (
 // taskWorkers are the link tasks that run on the side of a link that data
 // flows into: consumer offset sync and ACL sync.
 type taskWorkers struct {
-	offsets *offsetsync.Syncer
-	acls    *aclsync.Syncer
-	auto    *automirror.Worker
+	offsets       *offsetsync.Syncer
+	remoteOffsets *offsetsync.Syncer // REMOTE_MIRROR direction, bidirectional links only
+	acls          *aclsync.Syncer
+	auto          *automirror.Worker
 }
 
 // receivesData reports whether this side of the link mirrors topics into its
@@ -42,6 +43,14 @@ func (rt *linkRuntime) startTasks(ctx context.Context, local *kgo.Client) {
 		Mirrors:   func(context.Context) ([]*linkemu.Mirror, error) { return m.linkMirrors(l) },
 		Translate: rt.translate,
 	}, offCfg)
+	if l.Mode() == linkemu.ModeBidirectional {
+		remoteCfg := offCfg
+		remoteCfg.TopicType = linkemu.TopicTypeRemoteMirror
+		rt.workers.remoteOffsets = offsetsync.New(offsetsync.Options{
+			Source: rt.remote, Destination: local, Logger: log.With("task", linkemu.TaskConsumerOffsetSync, "topic_type", linkemu.TopicTypeRemoteMirror), Now: m.cfg.Now,
+			Mirrors: func(context.Context) ([]*linkemu.Mirror, error) { return m.remoteMirrorsOfLocalTopics(l) },
+		}, remoteCfg)
+	}
 	aclCfg, err := aclsync.ConfigFromLinkConfigs(l.Configs)
 	if err != nil {
 		log.Error("ACL sync config", "err", err)
@@ -66,6 +75,9 @@ func (rt *linkRuntime) startTasks(ctx context.Context, local *kgo.Client) {
 		Logger: log.With("task", linkemu.TaskAutoCreateMirror), Now: m.cfg.Now,
 	}, autoCfg)
 	rt.workers.offsets.Start(ctx)
+	if rt.workers.remoteOffsets != nil {
+		rt.workers.remoteOffsets.Start(ctx)
+	}
 	rt.workers.acls.Start(ctx)
 	rt.workers.auto.Start(ctx)
 }
@@ -76,6 +88,9 @@ func (rt *linkRuntime) stopTasks() {
 	}
 	if rt.workers.offsets != nil {
 		rt.workers.offsets.Stop()
+	}
+	if rt.workers.remoteOffsets != nil {
+		rt.workers.remoteOffsets.Stop()
 	}
 	if rt.workers.acls != nil {
 		rt.workers.acls.Stop()
@@ -93,7 +108,7 @@ func (rt *linkRuntime) tasks(h linkHealth) []linkemu.Task {
 		own = append(own, rt.workers.auto.Task())
 	}
 	if rt.workers.offsets != nil {
-		own = append(own, rt.workers.offsets.Task())
+		own = append(own, mergeTasks(rt.workers.offsets.Task(), rt.workers.remoteOffsets))
 	}
 	if rt.repl != nil {
 		own = append(own, rt.configSyncTask())
@@ -103,6 +118,41 @@ func (rt *linkRuntime) tasks(h linkHealth) []linkemu.Task {
 		out = append(out, linkemu.TaskStatus(t, h.state))
 	}
 	return out
+}
+
+// mergeTasks reports both directions of offset sync as one task: in error
+// if either is.
+func mergeTasks(local linkemu.Task, remote *offsetsync.Syncer) linkemu.Task {
+	if remote == nil {
+		return local
+	}
+	r := remote.Task()
+	if r.State == linkemu.TaskInError {
+		local.State = linkemu.TaskInError
+		local.Errors = append(local.Errors, r.Errors...)
+	}
+	return local
+}
+
+// remoteMirrorsOfLocalTopics returns the other side's mirrors of this side's
+// topics, turned around for the REMOTE_MIRROR direction of offset sync:
+// Name is the local topic, SourceTopic the remote mirror.
+func (m *Manager) remoteMirrorsOfLocalTopics(l *linkemu.Link) ([]*linkemu.Mirror, error) {
+	peer := m.peer(l)
+	if peer == nil {
+		return nil, nil
+	}
+	remote, err := m.linkMirrors(peer)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*linkemu.Mirror, 0, len(remote))
+	for _, mr := range remote {
+		if mr.Status == linkemu.MirrorActive || mr.Status == linkemu.MirrorPaused {
+			out = append(out, &linkemu.Mirror{ClusterID: l.ClusterID, LinkName: l.Name, Name: mr.SourceTopic, SourceTopic: mr.Name, Partitions: mr.Partitions, Status: linkemu.MirrorActive})
+		}
+	}
+	return out, nil
 }
 
 // configSyncTask reports topic config sync, which the replication worker

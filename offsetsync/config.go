@@ -20,6 +20,21 @@ type Config struct {
 	// GroupPrefix starts the name of every destination group: the link's
 	// cluster.link.prefix when consumer.group.prefix.enable=true, else "".
 	GroupPrefix string
+
+	// TopicType is the direction this Syncer serves: LOCAL_MIRROR (the
+	// default, "") syncs groups onto this side's mirror topics;
+	// REMOTE_MIRROR syncs groups from the other side's mirrors of local
+	// topics back onto those topics, on bidirectional links. Each selects
+	// the groups whose filters list its topic type.
+	TopicType string
+}
+
+// topicType returns the direction, LOCAL_MIRROR by default.
+func (c Config) topicType() string {
+	if c.TopicType == "" {
+		return linkemu.TopicTypeLocalMirror
+	}
+	return c.TopicType
 }
 
 // ConfigFromLinkConfigs reads a Config from a link's configs, with the

@@ -29,9 +29,13 @@
 //
 // # Caveats
 //
-// Only the LOCAL_MIRROR direction is implemented. Filters with topicTypes
-// REMOTE_MIRROR are parsed and validated but sync nothing: they concern the
-// other direction of a bidirectional link, which lands later.
+// The REMOTE_MIRROR direction (bidirectional links) is the same pass with
+// roles swapped: the manager runs a second Syncer with Config.TopicType
+// REMOTE_MIRROR whose source is the other cluster, whose "mirrors" are that
+// cluster's mirrors of this side's topics seen from here (Name the local
+// topic, SourceTopic the remote mirror), and which selects only groups whose
+// filters list REMOTE_MIRROR. Offsets are equal on both sides there, so it
+// translates nothing.
 //
 // Cluster Linking never deletes consumer groups or offsets on the
 // destination, and neither does this package: a group excluded after it was

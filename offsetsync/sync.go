@@ -66,7 +66,7 @@ func (s *Syncer) syncOnce(ctx context.Context, cfg Config, only []string) (resul
 	}
 	var groups []string
 	for _, g := range listed.Sorted() {
-		if g.ProtocolType != "share" && cfg.Filters.Match(g.Group, linkemu.TopicTypeLocalMirror) {
+		if g.ProtocolType != "share" && cfg.Filters.Match(g.Group, cfg.topicType()) {
 			groups = append(groups, g.Group)
 		}
 	}
