@@ -11,20 +11,13 @@ import (
 	"github.com/linkemu/linkemu/internal/kafkatest"
 )
 
-// compactedSource fills a compacted source topic with records that leave
-// holes inside batches and whole missing batches once compacted, plus
-// tombstones, then compacts it.
+// compactedSource creates a compacted source topic and its mirror topic,
+// and fills the source with records that leave holes once compacted.
 func compactedSource(e *env) {
 	e.t.Helper()
 	compact := "compact"
 	e.topic("t", 2, map[string]*string{"cleanup.policy": &compact})
-	for round := range 4 {
-		kafkatest.Produce(e.t, e.srcCl, "t", kafkatest.Keyed(30, 7)...)                   // batches with superseded keys
-		kafkatest.ProduceOneByOne(e.t, e.srcCl, "t", kafkatest.Keyed(5, 7)...)            // batches compaction removes whole
-		kafkatest.Produce(e.t, e.srcCl, "t", &kgo.Record{Key: []byte("k-1"), Value: nil}) // a tombstone
-		kafkatest.Produce(e.t, e.srcCl, "t", kafkatest.ToPartition(kafkatest.WithHeaders(kafkatest.Keyed(9, 2+round)), 1)...)
-	}
-	e.src.Compact()
+	kafkatest.FillCompacted(e.t, e.src, e.srcCl, "t")
 }
 
 // TestCompactedSource checks that a compacted source, whose offsets have

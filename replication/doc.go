@@ -130,6 +130,8 @@
 //   - With brokers older than Fetch v13 (topic IDs), a source topic
 //     recreated between two metadata refreshes can be fetched by name
 //     before the worker notices the new topic ID.
+//   - The destination must answer DescribeTransactions, DescribeProducers
+//     and ListTransactions (Apache Kafka 3.0 and later, kfake).
 //   - Records in message format v0/v1 are not copied: the mirror fails with
 //     UNSUPPORTED_MESSAGE_FORMAT; start it past them.
 //   - Heavily compacted sources cost one marker per removed record to stay

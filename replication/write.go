@@ -58,7 +58,9 @@ func (p *partition) init(ctx context.Context) error {
 	p.hold = false
 	p.ready = true
 	p.gen++
+	p.err = nil
 	p.mu.Unlock()
+	p.logged = ""
 	p.w.wakeFetchers()
 	p.log.Debug("partition ready", "dest_log_end_offset", leo, "source_offset", doc.Map.ToSource(leo))
 	return nil
