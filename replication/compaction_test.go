@@ -2,7 +2,6 @@ package replication
 
 import (
 	"context"
-	"fmt"
 	"testing"
 	"time"
 
@@ -86,7 +85,7 @@ func readRecords(t *testing.T, addr, topic string) []*kgo.Record {
 	defer cl.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	ends, err := kadmEnds(ctx, cl, topic)
+	ends, err := endOffsets(ctx, cl, topic)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,20 +117,4 @@ func reachedEnd(recs []*kgo.Record, p int32, end int64) bool {
 		}
 	}
 	return false
-}
-
-func kadmEnds(ctx context.Context, cl *kgo.Client, topic string) (map[int32]int64, error) {
-	md, err := metadata(ctx, cl, []string{topic})
-	if err != nil {
-		return nil, err
-	}
-	tm := md[topic]
-	if tm == nil || tm.err != nil {
-		return nil, fmt.Errorf("metadata of %s: %v", topic, tm)
-	}
-	parts := make([]int32, len(tm.leaders))
-	for i := range parts {
-		parts[i] = int32(i)
-	}
-	return listOffsets(ctx, cl, topic, parts, -1)
 }

@@ -135,19 +135,28 @@ func (p *partition) writeRecords(ctx context.Context, rb *rawBatch, srcPID int64
 			return err
 		}
 		tp.seq, tp.fresh = addSeq(tp.seq, n), false
-	} else {
-		if err := p.idempotent(ctx); err != nil {
-			return err
-		}
-		rb.setProducer(p.idem.pid, p.idem.epoch, p.idem.seq)
-		p.pending = &pendingWrite{dest: p.destLEO, n: n, seq: p.idem.seq}
-		if err := p.produce(ctx, rb, p.w.linkTxnID()); err != nil {
-			return err
-		}
-		p.pending = nil
-		p.idem.seq = addSeq(p.idem.seq, n)
+	} else if err := p.produceIdempotent(ctx, rb); err != nil {
+		return err
 	}
 	p.advance(first+int64(n), int64(n))
+	return nil
+}
+
+// produceIdempotent produces a non-transactional batch through the
+// partition's idempotent producer. The write stays pending until it is
+// acknowledged, so that init can tell whether it landed.
+func (p *partition) produceIdempotent(ctx context.Context, rb *rawBatch) error {
+	if err := p.idempotent(ctx); err != nil {
+		return err
+	}
+	n := rb.h.NumRecords
+	rb.setProducer(p.idem.pid, p.idem.epoch, p.idem.seq)
+	p.pending = &pendingWrite{dest: p.destLEO, n: n, seq: p.idem.seq}
+	if err := p.produce(ctx, rb, p.w.linkTxnID()); err != nil {
+		return err
+	}
+	p.pending = nil
+	p.idem.seq = addSeq(p.idem.seq, n)
 	return nil
 }
 
@@ -255,9 +264,6 @@ const fillerBatchRecords = 100_000
 // fillRecords fills destination offsets [from, to) with filler records,
 // which DeleteRecords then puts below the log start offset.
 func (p *partition) fillRecords(ctx context.Context, from, to int64) error {
-	if err := p.idempotent(ctx); err != nil {
-		return err
-	}
 	p.mu.Lock()
 	p.destLEO = from
 	p.mu.Unlock()
@@ -267,13 +273,9 @@ func (p *partition) fillRecords(ctx context.Context, from, to int64) error {
 		}
 		n := int32(min(to-at, fillerBatchRecords))
 		rb := fillerBatch(p.w.compressor, n)
-		rb.setProducer(p.idem.pid, p.idem.epoch, p.idem.seq)
-		p.pending = &pendingWrite{dest: at, n: n, seq: p.idem.seq}
-		if err := p.produce(ctx, &rb, p.w.linkTxnID()); err != nil {
+		if err := p.produceIdempotent(ctx, &rb); err != nil {
 			return err
 		}
-		p.pending = nil
-		p.idem.seq = addSeq(p.idem.seq, n)
 		at += int64(n)
 		p.mu.Lock()
 		p.destLEO = at
