@@ -202,7 +202,7 @@ func (p *partition) produce(ctx context.Context, rb *rawBatch, txnID string) err
 	rt.Partitions = append(rt.Partitions, rp)
 	req.Topics = append(req.Topics, rt)
 
-	opCtx, cancel := p.opContext(ctx)
+	opCtx, cancel := p.w.opContext(ctx)
 	defer cancel()
 	kresp, err := p.w.cfg.Dest.Broker(int(leader)).Request(opCtx, linkProduce{req})
 	if err != nil {
@@ -231,8 +231,8 @@ func (p *partition) produce(ctx context.Context, rb *rawBatch, txnID string) err
 
 // opContext bounds a write-side request. It is not canceled when the worker
 // stops, so that a write in flight settles before Stop returns.
-func (p *partition) opContext(ctx context.Context) (context.Context, context.CancelFunc) {
-	return context.WithTimeout(context.WithoutCancel(ctx), p.w.cfg.RequestTimeout)
+func (w *Worker) opContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), w.cfg.RequestTimeout)
 }
 
 // fillGap makes source offsets [from, to), which hold no record a consumer
@@ -294,7 +294,7 @@ func (p *partition) deleteRecords(ctx context.Context, offset int64) error {
 	rp.Partition, rp.Offset = p.id, offset
 	rt.Partitions = append(rt.Partitions, rp)
 	req.Topics = append(req.Topics, rt)
-	opCtx, cancel := p.opContext(ctx)
+	opCtx, cancel := p.w.opContext(ctx)
 	defer cancel()
 	resp, err := req.RequestWith(opCtx, p.w.cfg.Dest)
 	if err != nil {
@@ -314,7 +314,7 @@ func (p *partition) deleteRecords(ctx context.Context, offset int64) error {
 // destOffsets returns the destination partition's log end and log start
 // offsets.
 func (p *partition) destOffsets(ctx context.Context) (leo, logStart int64, err error) {
-	opCtx, cancel := p.opContext(ctx)
+	opCtx, cancel := p.w.opContext(ctx)
 	defer cancel()
 	ends, err := listOffsets(opCtx, p.w.cfg.Dest, p.m.name, []int32{p.id}, -1)
 	if err != nil {
@@ -330,7 +330,7 @@ func (p *partition) destOffsets(ctx context.Context) (leo, logStart int64, err e
 // waitLEO waits until the destination log end offset reaches want (brokers
 // write transaction markers after EndTxn returns) and fails if it passes it.
 func (p *partition) waitLEO(ctx context.Context, want int64) error {
-	opCtx, cancel := p.opContext(ctx)
+	opCtx, cancel := p.w.opContext(ctx)
 	defer cancel()
 	wait := time.Millisecond
 	for {
@@ -354,7 +354,7 @@ func (p *partition) waitLEO(ctx context.Context, want int64) error {
 
 // outOfRange handles a fetch offset the source no longer (or not yet) has.
 func (p *partition) outOfRange(ctx context.Context) error {
-	opCtx, cancel := p.opContext(ctx)
+	opCtx, cancel := p.w.opContext(ctx)
 	defer cancel()
 	starts, err := listOffsets(opCtx, p.w.cfg.Source, p.m.spec.SourceTopic, []int32{p.id}, -2)
 	if err == nil {
