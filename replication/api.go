@@ -102,19 +102,7 @@ func (w *Worker) CatchUp(ctx context.Context, mirror string) error {
 	if err := m.caughtUpCheck(); err != nil {
 		return err
 	}
-	md, err := metadata(ctx, w.cfg.Source, []string{m.spec.SourceTopic})
-	if err == nil && md[m.spec.SourceTopic] != nil {
-		err = md[m.spec.SourceTopic].err
-	}
-	var targets map[int32]int64
-	if err == nil {
-		n := len(md[m.spec.SourceTopic].leaders)
-		parts := make([]int32, n)
-		for i := range parts {
-			parts[i] = int32(i)
-		}
-		targets, err = listOffsets(ctx, w.cfg.Source, m.spec.SourceTopic, parts, -1)
-	}
+	targets, err := endOffsets(ctx, w.cfg.Source, m.spec.SourceTopic)
 	w.noteSource(err)
 	if err != nil {
 		return linkemu.Errorf(linkemu.EUNAVAILABLE, "The source of mirror topic %q cannot be reached to catch up with it: %v.", mirror, err)
@@ -189,18 +177,7 @@ func (w *Worker) StopMirror(ctx context.Context, mirror string) ([]int64, error)
 	if err := w.abortOpenTxns(ctx, m); err != nil {
 		return nil, err
 	}
-	md, err := metadata(ctx, w.cfg.Dest, []string{mirror})
-	if err == nil && md[mirror] != nil {
-		err = md[mirror].err
-	}
-	var ends map[int32]int64
-	if err == nil {
-		parts := make([]int32, len(md[mirror].leaders))
-		for i := range parts {
-			parts[i] = int32(i)
-		}
-		ends, err = listOffsets(ctx, w.cfg.Dest, mirror, parts, -1)
-	}
+	ends, err := endOffsets(ctx, w.cfg.Dest, mirror)
 	if err != nil {
 		return nil, linkemu.Errorf(linkemu.EUNAVAILABLE, "Reading the log end offsets of stopped mirror topic %q: %v.", mirror, err)
 	}

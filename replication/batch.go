@@ -78,7 +78,6 @@ func splitBatches(in []byte) ([]rawBatch, error) {
 
 func (rb *rawBatch) base() int64   { return rb.h.FirstOffset }
 func (rb *rawBatch) last() int64   { return rb.h.FirstOffset + int64(rb.h.LastOffsetDelta) }
-func (rb *rawBatch) attrs() int16  { return rb.h.Attributes }
 func (rb *rawBatch) control() bool { return rb.h.Attributes&attrControl != 0 }
 func (rb *rawBatch) txnal() bool   { return rb.h.Attributes&attrTransactional != 0 }
 

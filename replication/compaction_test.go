@@ -2,7 +2,6 @@ package replication
 
 import (
 	"context"
-	"fmt"
 	"testing"
 	"time"
 
@@ -11,20 +10,13 @@ import (
 	"github.com/linkemu/linkemu/internal/kafkatest"
 )
 
-// compactedSource fills a compacted source topic with records that leave
-// holes inside batches and whole missing batches once compacted, plus
-// tombstones, then compacts it.
+// compactedSource creates a compacted source topic and its mirror topic,
+// and fills the source with records that leave holes once compacted.
 func compactedSource(e *env) {
 	e.t.Helper()
 	compact := "compact"
 	e.topic("t", 2, map[string]*string{"cleanup.policy": &compact})
-	for round := range 4 {
-		kafkatest.Produce(e.t, e.srcCl, "t", kafkatest.Keyed(30, 7)...)                   // batches with superseded keys
-		kafkatest.ProduceOneByOne(e.t, e.srcCl, "t", kafkatest.Keyed(5, 7)...)            // batches compaction removes whole
-		kafkatest.Produce(e.t, e.srcCl, "t", &kgo.Record{Key: []byte("k-1"), Value: nil}) // a tombstone
-		kafkatest.Produce(e.t, e.srcCl, "t", kafkatest.ToPartition(kafkatest.WithHeaders(kafkatest.Keyed(9, 2+round)), 1)...)
-	}
-	e.src.Compact()
+	kafkatest.FillCompacted(e.t, e.src, e.srcCl, "t")
 }
 
 // TestCompactedSource checks that a compacted source, whose offsets have
@@ -93,7 +85,7 @@ func readRecords(t *testing.T, addr, topic string) []*kgo.Record {
 	defer cl.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	ends, err := kadmEnds(ctx, cl, topic)
+	ends, err := endOffsets(ctx, cl, topic)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,20 +117,4 @@ func reachedEnd(recs []*kgo.Record, p int32, end int64) bool {
 		}
 	}
 	return false
-}
-
-func kadmEnds(ctx context.Context, cl *kgo.Client, topic string) (map[int32]int64, error) {
-	md, err := metadata(ctx, cl, []string{topic})
-	if err != nil {
-		return nil, err
-	}
-	tm := md[topic]
-	if tm == nil || tm.err != nil {
-		return nil, fmt.Errorf("metadata of %s: %v", topic, tm)
-	}
-	parts := make([]int32, len(tm.leaders))
-	for i := range parts {
-		parts[i] = int32(i)
-	}
-	return listOffsets(ctx, cl, topic, parts, -1)
 }

@@ -106,6 +106,10 @@
 //   - LogAppendTime sources: offsets, keys, values and headers are exact,
 //     but the destination broker stamps its own append time on every
 //     batch (message.timestamp.type is synced), so timestamps differ.
+//     kfake (v0.0.0-20260918054303) applies LogAppendTime per batch only,
+//     and stores such batches with their old CRC after rewriting their
+//     timestamps, so consumers reject them: a LogAppendTime source mirrored
+//     to an embedded destination gives unreadable mirror batches.
 //   - Transaction markers, fill markers and filler records carry the
 //     destination's timestamps and producer IDs; consumers never see them,
 //     but ListOffsets by timestamp can land on a marker's offset.
@@ -130,6 +134,8 @@
 //   - With brokers older than Fetch v13 (topic IDs), a source topic
 //     recreated between two metadata refreshes can be fetched by name
 //     before the worker notices the new topic ID.
+//   - The destination must answer DescribeTransactions, DescribeProducers
+//     and ListTransactions (Apache Kafka 3.0 and later, kfake).
 //   - Records in message format v0/v1 are not copied: the mirror fails with
 //     UNSUPPORTED_MESSAGE_FORMAT; start it past them.
 //   - Heavily compacted sources cost one marker per removed record to stay

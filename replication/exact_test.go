@@ -35,3 +35,19 @@ func TestExactCopies(t *testing.T) {
 		})
 	}
 }
+
+// TestLargeBatches checks that batches larger than PartitionFetchMaxBytes
+// still reach every partition of a fetch.
+func TestLargeBatches(t *testing.T) {
+	e := newEnv(t)
+	e.topic("t", 3, nil)
+	for p := range int32(3) {
+		kafkatest.Produce(t, e.srcCl, "t", kafkatest.ToPartition(kafkatest.Plain(20, 1000), p)...)
+	}
+	w, _, _ := e.worker([]Mirror{{Name: "t", SourceTopic: "t"}}, func(c *Config) {
+		c.PartitionFetchMaxBytes = 1024
+		c.FetchMaxBytes = 4096
+	})
+	eventually(t, waitLong, e.synced(w, "t", 3))
+	kafkatest.AssertExact(t, e.srcCl, e.dstCl, "t", "t")
+}

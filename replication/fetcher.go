@@ -13,9 +13,10 @@ import (
 // batches. Fetching runs ahead of writing by at most one fetch per
 // partition (PartitionFetchMaxBytes) and BufferBytes in all.
 type fetcher struct {
-	w    *Worker
-	id   int32
-	wake chan struct{}
+	w      *Worker
+	id     int32
+	wake   chan struct{}
+	rotate int // where the next request's partition list starts
 }
 
 // ensureFetcher starts the fetcher of a source broker if it is not running.
@@ -48,13 +49,20 @@ func (f *fetcher) run() {
 	ctx := w.ctx
 	bo := backoff{min: w.cfg.RetryBackoff, max: w.cfg.RetryBackoffMax}
 	for ctx.Err() == nil {
-		parts, retryAt := f.collect()
+		parts, retryAt, soon := f.collect()
 		budget := w.cfg.BufferBytes - w.bufBytes.Load()
 		if len(parts) == 0 || budget <= 0 {
 			f.idle(ctx, retryAt)
 			continue
 		}
-		req := f.request(parts, int32(min(budget, int64(w.cfg.FetchMaxBytes))))
+		maxWait := w.cfg.FetchMaxWait
+		if soon || budget < int64(w.cfg.FetchMaxBytes) {
+			// A long poll over partitions at their end would keep the
+			// partitions about to be fetchable waiting: a request in
+			// flight cannot take new partitions.
+			maxWait = min(maxWait, soonMaxWait)
+		}
+		req := f.request(parts, int32(min(budget, int64(w.cfg.FetchMaxBytes))), maxWait)
 		kresp, err := w.cfg.Source.Broker(int(f.id)).Request(ctx, req)
 		if err == nil {
 			err = kerr.ErrorForCode(kresp.(*kmsg.FetchResponse).ErrorCode)
@@ -92,35 +100,45 @@ func (f *fetcher) idle(ctx context.Context, retryAt time.Time) {
 	}
 }
 
-// collect lists the partitions to fetch now, and the earliest time a
-// partition held back after an error may be fetched again.
-func (f *fetcher) collect() ([]fetchPart, time.Time) {
-	ms := f.w.mirrorList()
+// soonMaxWait bounds fetch long polls while some partitions are about to
+// become fetchable.
+const soonMaxWait = 5 * time.Millisecond
+
+// collect lists the partitions to fetch now, the earliest time a partition
+// held back after an error may be fetched again, and whether some
+// partitions are about to become fetchable.
+func (f *fetcher) collect() (parts []fetchPart, retryAt time.Time, soon bool) {
 	now := time.Now()
-	var parts []fetchPart
-	var retryAt time.Time
-	for _, m := range ms {
+	for _, m := range f.w.mirrorList() {
 		if !m.copying() {
 			continue
 		}
 		for _, p := range m.partitions() {
-			fp, at, ok := p.fetchable(f.id, now)
-			if ok {
+			fp, at, st := p.fetchable(f.id, now)
+			switch {
+			case st == fetchYes:
 				parts = append(parts, fp)
-			} else if !at.IsZero() && (retryAt.IsZero() || at.Before(retryAt)) {
+			case st == fetchSoon:
+				soon = true
+			case !at.IsZero() && (retryAt.IsZero() || at.Before(retryAt)):
 				retryAt = at
 			}
 		}
 	}
-	return parts, retryAt
+	return parts, retryAt, soon
 }
 
 // request builds a fetch request for parts. Topics carry both their name
 // and ID: the version kgo negotiates decides which one goes on the wire.
-func (f *fetcher) request(parts []fetchPart, maxBytes int32) *kmsg.FetchRequest {
+// The partition order rotates from one request to the next: brokers return
+// a batch larger than the partition limit only for the first partition with
+// data, and the limits of the response may cut the last ones.
+func (f *fetcher) request(parts []fetchPart, maxBytes int32, maxWait time.Duration) *kmsg.FetchRequest {
+	f.rotate = (f.rotate + 1) % len(parts)
+	parts = append(parts[f.rotate:len(parts):len(parts)], parts[:f.rotate]...)
 	req := kmsg.NewPtrFetchRequest()
 	req.ReplicaID = -1
-	req.MaxWaitMillis = int32(f.w.cfg.FetchMaxWait.Milliseconds())
+	req.MaxWaitMillis = int32(maxWait.Milliseconds())
 	req.MinBytes = 1
 	req.MaxBytes = maxBytes
 	req.IsolationLevel = 0 // read_uncommitted: replicate open transactions too

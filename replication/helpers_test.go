@@ -183,4 +183,17 @@ func running(w *Worker, mirror string, partitions int) func() error {
 	}
 }
 
+// pause pauses or resumes the worker's only mirror, t, and waits until the
+// status shows it.
+func pause(t *testing.T, w *Worker, paused bool) {
+	t.Helper()
+	w.SetMirrors([]Mirror{{Name: "t", SourceTopic: "t", Paused: paused}})
+	eventually(t, waitLong, func() error {
+		if st, _ := w.Status("t"); st.Paused != paused {
+			return fmt.Errorf("paused is %v, want %v", st.Paused, paused)
+		}
+		return nil
+	})
+}
+
 const waitLong = 60 * time.Second

@@ -2,7 +2,6 @@ package replication
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync"
 	"testing"
@@ -121,13 +120,7 @@ func TestPauseResume(t *testing.T) {
 	w, _, _ := e.worker([]Mirror{{Name: "t", SourceTopic: "t"}})
 	eventually(t, waitLong, e.synced(w, "t", 1))
 
-	w.SetMirrors([]Mirror{{Name: "t", SourceTopic: "t", Paused: true}})
-	eventually(t, waitLong, func() error {
-		if st, _ := w.Status("t"); !st.Paused {
-			return errors.New("not paused yet")
-		}
-		return nil
-	})
+	pause(t, w, true)
 	kafkatest.Produce(t, e.srcCl, "t", kafkatest.Plain(25, 10)...)
 	eventually(t, waitLong, func() error {
 		st, _ := w.Status("t")

@@ -110,6 +110,27 @@ func listOffsets(ctx context.Context, cl *kgo.Client, topic string, parts []int3
 	return offs[topic], err
 }
 
+// endOffsets returns the end offset (high watermark) of every partition of
+// topic.
+func endOffsets(ctx context.Context, cl *kgo.Client, topic string) (map[int32]int64, error) {
+	md, err := metadata(ctx, cl, []string{topic})
+	if err != nil {
+		return nil, err
+	}
+	tm := md[topic]
+	if tm == nil {
+		return nil, fmt.Errorf("topic %q: %w", topic, kerr.UnknownTopicOrPartition)
+	}
+	if tm.err != nil {
+		return nil, fmt.Errorf("topic %q: %w", topic, tm.err)
+	}
+	parts := make([]int32, len(tm.leaders))
+	for i := range parts {
+		parts[i] = int32(i)
+	}
+	return listOffsets(ctx, cl, topic, parts, -1)
+}
+
 // listTopicsOffsets is listOffsets for several topics in one request.
 func listTopicsOffsets(ctx context.Context, cl *kgo.Client, topics map[string][]int32, ts int64) (map[string]map[int32]int64, error) {
 	req := kmsg.NewPtrListOffsetsRequest()

@@ -314,10 +314,13 @@ func (m *mirror) applyMeta(src, dst *topicMeta) {
 	if before != after {
 		if after != nil {
 			m.log.Error("mirror stopped copying", "err", after)
-			for _, p := range parts {
-				p.dropQueue()
-			}
+		} else {
+			m.log.Info("mirror copying again: the source topic is back")
 		}
+		for _, p := range parts {
+			p.dropQueue() // and wakes the partition
+		}
+		m.w.wakeFetchers()
 		m.w.changedStatus()
 	}
 	m.poke()

@@ -31,6 +31,7 @@ type partition struct {
 	srcTopicID  [16]byte
 	dstTopicID  [16]byte
 	ready       bool   // init succeeded; the offsets below are valid
+	starting    bool   // init is running: the partition is about to be fetchable
 	gen         uint64 // bumped whenever queued data becomes stale
 	fetchOffset int64  // next source offset to fetch
 	hold        bool   // stop fetching until the writer handles an out-of-range answer
@@ -85,6 +86,7 @@ func newPartition(m *mirror, id int32) *partition {
 		next:      start,
 		idem:      txnProducer{pid: -1},
 		fillDirty: true, // a previous run may have left a fill open
+		starting:  true,
 	}
 }
 
@@ -108,7 +110,9 @@ func (p *partition) run() {
 		}
 		var err error
 		if !p.isReady() {
+			p.setStarting(true)
 			err = p.init(ctx)
+			p.setStarting(false)
 		} else if ch, ok := p.take(ctx); ok {
 			err = p.write(ctx, ch)
 		} else {
@@ -155,6 +159,12 @@ func isLeaderError(err error) bool {
 		}
 	}
 	return false
+}
+
+func (p *partition) setStarting(v bool) {
+	p.mu.Lock()
+	p.starting = v
+	p.mu.Unlock()
 }
 
 func (p *partition) isReady() bool {
@@ -279,19 +289,32 @@ type fetchPart struct {
 	topicID  [16]byte
 }
 
+// fetchState is whether and how a fetcher should fetch a partition now.
+type fetchState int
+
+const (
+	fetchNo   fetchState = iota // not now: not ready, not ours, or waiting for the writer
+	fetchSoon                   // not now, but soon: starting, or its writer is draining a full queue
+	fetchYes
+)
+
 // fetchable reports whether the fetcher of broker should fetch the
 // partition now, and from where; or else when to look again (zero: when
 // woken).
-func (p *partition) fetchable(broker int32, now time.Time) (fetchPart, time.Time, bool) {
+func (p *partition) fetchable(broker int32, now time.Time) (fetchPart, time.Time, fetchState) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	switch {
-	case !p.ready, p.hold, p.srcLeader != broker, p.queued >= int64(p.fetchMax):
-		return fetchPart{}, time.Time{}, false
+	case p.srcLeader != broker:
+		return fetchPart{}, time.Time{}, fetchNo
+	case p.starting || (p.ready && !p.hold && p.queued >= int64(p.fetchMax)):
+		return fetchPart{}, time.Time{}, fetchSoon
+	case !p.ready, p.hold:
+		return fetchPart{}, time.Time{}, fetchNo
 	case now.Before(p.retryAt):
-		return fetchPart{}, p.retryAt, false
+		return fetchPart{}, p.retryAt, fetchNo
 	}
-	return fetchPart{p: p, gen: p.gen, offset: p.fetchOffset, maxBytes: p.fetchMax, topicID: p.srcTopicID}, time.Time{}, true
+	return fetchPart{p: p, gen: p.gen, offset: p.fetchOffset, maxBytes: p.fetchMax, topicID: p.srcTopicID}, time.Time{}, fetchYes
 }
 
 // maxPartitionFetch bounds how far a partition's fetch size grows to take a

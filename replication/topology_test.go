@@ -220,13 +220,7 @@ func TestSourceDeletesUncopiedRecords(t *testing.T) {
 			kafkatest.Produce(t, e.srcCl, "t", kafkatest.Plain(10, 10)...)
 			w, _, _ := e.worker([]Mirror{{Name: "t", SourceTopic: "t"}}, func(c *Config) { c.MaxFillGap = tt.maxFillGap })
 			eventually(t, waitLong, e.synced(w, "t", 1))
-			w.SetMirrors([]Mirror{{Name: "t", SourceTopic: "t", Paused: true}})
-			eventually(t, waitLong, func() error {
-				if st, _ := w.Status("t"); !st.Paused {
-					return errors.New("not paused yet")
-				}
-				return nil
-			})
+			pause(t, w, true)
 			kafkatest.Produce(t, e.srcCl, "t", kafkatest.Plain(50, 10)...)
 			var os kadm.Offsets
 			os.AddOffset("t", 0, 40, -1)

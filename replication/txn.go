@@ -222,7 +222,7 @@ func (w *Worker) initProducerID(ctx context.Context, txnID *string) (int64, int1
 		if txnID != nil {
 			req.TransactionTimeoutMillis = w.txnTimeoutMs.Load()
 		}
-		opCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), w.cfg.RequestTimeout)
+		opCtx, cancel := w.opContext(ctx)
 		resp, err := req.RequestWith(opCtx, w.cfg.Dest)
 		cancel()
 		if err != nil {
@@ -247,7 +247,7 @@ func (w *Worker) addPartition(ctx context.Context, tp *txnProducer, topic string
 	rt := kmsg.NewAddPartitionsToTxnRequestTopic()
 	rt.Topic, rt.Partitions = topic, []int32{part}
 	req.Topics = append(req.Topics, rt)
-	opCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), w.cfg.RequestTimeout)
+	opCtx, cancel := w.opContext(ctx)
 	defer cancel()
 	resp, err := req.RequestWith(opCtx, w.cfg.Dest)
 	if err != nil {
@@ -268,7 +268,7 @@ func (w *Worker) addPartition(ctx context.Context, tp *txnProducer, topic string
 func (w *Worker) endTxn(ctx context.Context, tp *txnProducer, commit bool) error {
 	req := kmsg.NewPtrEndTxnRequest()
 	req.TransactionalID, req.ProducerID, req.ProducerEpoch, req.Commit = tp.id, tp.pid, tp.epoch, commit
-	opCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), w.cfg.RequestTimeout)
+	opCtx, cancel := w.opContext(ctx)
 	defer cancel()
 	resp, err := req.RequestWith(opCtx, w.cfg.Dest)
 	if err == nil {
@@ -291,7 +291,7 @@ func (w *Worker) endTxn(ctx context.Context, tp *txnProducer, commit bool) error
 func (w *Worker) describeTxns(ctx context.Context, ids []string) (map[string]kmsg.DescribeTransactionsResponseTransactionState, error) {
 	req := kmsg.NewPtrDescribeTransactionsRequest()
 	req.TransactionalIDs = ids
-	opCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), w.cfg.RequestTimeout)
+	opCtx, cancel := w.opContext(ctx)
 	defer cancel()
 	resp, err := req.RequestWith(opCtx, w.cfg.Dest)
 	if err != nil {
@@ -317,7 +317,7 @@ func (w *Worker) nextSequence(ctx context.Context, topic string, part int32, pid
 	rt := kmsg.NewDescribeProducersRequestTopic()
 	rt.Topic, rt.Partitions = topic, []int32{part}
 	req.Topics = append(req.Topics, rt)
-	opCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), w.cfg.RequestTimeout)
+	opCtx, cancel := w.opContext(ctx)
 	defer cancel()
 	resp, err := req.RequestWith(opCtx, w.cfg.Dest)
 	if err != nil {

@@ -58,7 +58,9 @@ func (p *partition) init(ctx context.Context) error {
 	p.hold = false
 	p.ready = true
 	p.gen++
+	p.err = nil
 	p.mu.Unlock()
+	p.logged = ""
 	p.w.wakeFetchers()
 	p.log.Debug("partition ready", "dest_log_end_offset", leo, "source_offset", doc.Map.ToSource(leo))
 	return nil
@@ -133,19 +135,28 @@ func (p *partition) writeRecords(ctx context.Context, rb *rawBatch, srcPID int64
 			return err
 		}
 		tp.seq, tp.fresh = addSeq(tp.seq, n), false
-	} else {
-		if err := p.idempotent(ctx); err != nil {
-			return err
-		}
-		rb.setProducer(p.idem.pid, p.idem.epoch, p.idem.seq)
-		p.pending = &pendingWrite{dest: p.destLEO, n: n, seq: p.idem.seq}
-		if err := p.produce(ctx, rb, p.w.linkTxnID()); err != nil {
-			return err
-		}
-		p.pending = nil
-		p.idem.seq = addSeq(p.idem.seq, n)
+	} else if err := p.produceIdempotent(ctx, rb); err != nil {
+		return err
 	}
 	p.advance(first+int64(n), int64(n))
+	return nil
+}
+
+// produceIdempotent produces a non-transactional batch through the
+// partition's idempotent producer. The write stays pending until it is
+// acknowledged, so that init can tell whether it landed.
+func (p *partition) produceIdempotent(ctx context.Context, rb *rawBatch) error {
+	if err := p.idempotent(ctx); err != nil {
+		return err
+	}
+	n := rb.h.NumRecords
+	rb.setProducer(p.idem.pid, p.idem.epoch, p.idem.seq)
+	p.pending = &pendingWrite{dest: p.destLEO, n: n, seq: p.idem.seq}
+	if err := p.produce(ctx, rb, p.w.linkTxnID()); err != nil {
+		return err
+	}
+	p.pending = nil
+	p.idem.seq = addSeq(p.idem.seq, n)
 	return nil
 }
 
@@ -191,7 +202,7 @@ func (p *partition) produce(ctx context.Context, rb *rawBatch, txnID string) err
 	rt.Partitions = append(rt.Partitions, rp)
 	req.Topics = append(req.Topics, rt)
 
-	opCtx, cancel := p.opContext(ctx)
+	opCtx, cancel := p.w.opContext(ctx)
 	defer cancel()
 	kresp, err := p.w.cfg.Dest.Broker(int(leader)).Request(opCtx, linkProduce{req})
 	if err != nil {
@@ -220,8 +231,8 @@ func (p *partition) produce(ctx context.Context, rb *rawBatch, txnID string) err
 
 // opContext bounds a write-side request. It is not canceled when the worker
 // stops, so that a write in flight settles before Stop returns.
-func (p *partition) opContext(ctx context.Context) (context.Context, context.CancelFunc) {
-	return context.WithTimeout(context.WithoutCancel(ctx), p.w.cfg.RequestTimeout)
+func (w *Worker) opContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), w.cfg.RequestTimeout)
 }
 
 // fillGap makes source offsets [from, to), which hold no record a consumer
@@ -253,9 +264,6 @@ const fillerBatchRecords = 100_000
 // fillRecords fills destination offsets [from, to) with filler records,
 // which DeleteRecords then puts below the log start offset.
 func (p *partition) fillRecords(ctx context.Context, from, to int64) error {
-	if err := p.idempotent(ctx); err != nil {
-		return err
-	}
 	p.mu.Lock()
 	p.destLEO = from
 	p.mu.Unlock()
@@ -265,13 +273,9 @@ func (p *partition) fillRecords(ctx context.Context, from, to int64) error {
 		}
 		n := int32(min(to-at, fillerBatchRecords))
 		rb := fillerBatch(p.w.compressor, n)
-		rb.setProducer(p.idem.pid, p.idem.epoch, p.idem.seq)
-		p.pending = &pendingWrite{dest: at, n: n, seq: p.idem.seq}
-		if err := p.produce(ctx, &rb, p.w.linkTxnID()); err != nil {
+		if err := p.produceIdempotent(ctx, &rb); err != nil {
 			return err
 		}
-		p.pending = nil
-		p.idem.seq = addSeq(p.idem.seq, n)
 		at += int64(n)
 		p.mu.Lock()
 		p.destLEO = at
@@ -290,7 +294,7 @@ func (p *partition) deleteRecords(ctx context.Context, offset int64) error {
 	rp.Partition, rp.Offset = p.id, offset
 	rt.Partitions = append(rt.Partitions, rp)
 	req.Topics = append(req.Topics, rt)
-	opCtx, cancel := p.opContext(ctx)
+	opCtx, cancel := p.w.opContext(ctx)
 	defer cancel()
 	resp, err := req.RequestWith(opCtx, p.w.cfg.Dest)
 	if err != nil {
@@ -310,7 +314,7 @@ func (p *partition) deleteRecords(ctx context.Context, offset int64) error {
 // destOffsets returns the destination partition's log end and log start
 // offsets.
 func (p *partition) destOffsets(ctx context.Context) (leo, logStart int64, err error) {
-	opCtx, cancel := p.opContext(ctx)
+	opCtx, cancel := p.w.opContext(ctx)
 	defer cancel()
 	ends, err := listOffsets(opCtx, p.w.cfg.Dest, p.m.name, []int32{p.id}, -1)
 	if err != nil {
@@ -326,7 +330,7 @@ func (p *partition) destOffsets(ctx context.Context) (leo, logStart int64, err e
 // waitLEO waits until the destination log end offset reaches want (brokers
 // write transaction markers after EndTxn returns) and fails if it passes it.
 func (p *partition) waitLEO(ctx context.Context, want int64) error {
-	opCtx, cancel := p.opContext(ctx)
+	opCtx, cancel := p.w.opContext(ctx)
 	defer cancel()
 	wait := time.Millisecond
 	for {
@@ -350,7 +354,7 @@ func (p *partition) waitLEO(ctx context.Context, want int64) error {
 
 // outOfRange handles a fetch offset the source no longer (or not yet) has.
 func (p *partition) outOfRange(ctx context.Context) error {
-	opCtx, cancel := p.opContext(ctx)
+	opCtx, cancel := p.w.opContext(ctx)
 	defer cancel()
 	starts, err := listOffsets(opCtx, p.w.cfg.Source, p.m.spec.SourceTopic, []int32{p.id}, -2)
 	if err == nil {

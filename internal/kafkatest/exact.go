@@ -25,8 +25,9 @@ type diffOpts struct {
 	maxDiffs         int
 }
 
-// IgnoreTimestamps skips comparing record timestamps, for sources whose
-// topics use LogAppendTime: the mirror's broker stamps its own times.
+// IgnoreTimestamps skips comparing record timestamps (not their type), for
+// sources whose topics use LogAppendTime: the mirror's broker stamps its
+// own times.
 func IgnoreTimestamps() DiffOption { return func(o *diffOpts) { o.ignoreTimestamps = true } }
 
 // FromMirrorLogStart compares only offsets from the mirror's log start
@@ -208,12 +209,10 @@ func recordDiff(s, d *kgo.Record, o diffOpts) string {
 		return fmt.Sprintf("headers %v vs %v", s.Headers, d.Headers)
 	case s.Attrs.IsTransactional() != d.Attrs.IsTransactional():
 		return fmt.Sprintf("transactional %v vs %v", s.Attrs.IsTransactional(), d.Attrs.IsTransactional())
-	case o.ignoreTimestamps:
-		return ""
-	case !s.Timestamp.Equal(d.Timestamp):
-		return fmt.Sprintf("timestamp %v vs %v", s.Timestamp.UnixMilli(), d.Timestamp.UnixMilli())
 	case s.Attrs.TimestampType() != d.Attrs.TimestampType():
 		return fmt.Sprintf("timestamp type %d vs %d", s.Attrs.TimestampType(), d.Attrs.TimestampType())
+	case !o.ignoreTimestamps && !s.Timestamp.Equal(d.Timestamp):
+		return fmt.Sprintf("timestamp %v vs %v", s.Timestamp.UnixMilli(), d.Timestamp.UnixMilli())
 	}
 	return ""
 }

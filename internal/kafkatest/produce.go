@@ -189,3 +189,18 @@ func EmptyAbortedTxn(t testing.TB, cl *kgo.Client, topic string, partition int32
 		t.Fatalf("end txn: %v", err)
 	}
 }
+
+// FillCompacted produces records that leave offset holes once compacted,
+// inside batches and as whole missing batches, with tombstones, to
+// partitions 0 and 1 of a topic created with cleanup.policy=compact, then
+// compacts the cluster. cl must be made with Partitioned().
+func FillCompacted(t testing.TB, c *Cluster, cl *kgo.Client, topic string) {
+	t.Helper()
+	for round := range 4 {
+		Produce(t, cl, topic, Keyed(30, 7)...)                 // batches with superseded keys
+		ProduceOneByOne(t, cl, topic, Keyed(5, 7)...)          // batches compaction removes whole
+		Produce(t, cl, topic, &kgo.Record{Key: []byte("k-1")}) // a tombstone
+		Produce(t, cl, topic, ToPartition(WithHeaders(Keyed(9, 2+round)), 1)...)
+	}
+	c.Compact()
+}
