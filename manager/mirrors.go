@@ -19,11 +19,13 @@ type CreateMirrorRequest struct {
 	Configs           map[string]string
 }
 
-// PartitionLag is one entry of mirror_lags.
+// PartitionLag is one entry of mirror_lags, with what replication wrote.
 type PartitionLag struct {
 	Partition             int32
 	Lag                   int64
 	LastSourceFetchOffset int64
+	RecordsReplicated     int64
+	BytesReplicated       int64
 }
 
 // MirrorView is a mirror topic as the REST API reports it: the stored mirror
@@ -257,7 +259,8 @@ func (m *Manager) mirrorView(mr *linkemu.Mirror) *MirrorView {
 	}
 	for _, p := range rs.Partitions {
 		if int(p.Partition) < n {
-			v.Lags[p.Partition] = PartitionLag{Partition: p.Partition, Lag: max(p.Lag, 0), LastSourceFetchOffset: p.LastSourceFetchOffset}
+			v.Lags[p.Partition] = PartitionLag{Partition: p.Partition, Lag: max(p.Lag, 0), LastSourceFetchOffset: p.LastSourceFetchOffset,
+				RecordsReplicated: p.RecordsReplicated, BytesReplicated: p.BytesReplicated}
 		}
 	}
 	if mr.Status != linkemu.MirrorActive && mr.Status != linkemu.MirrorPaused {

@@ -45,8 +45,10 @@ func (m *Manager) Snapshot() metrics.Snapshot {
 		for _, mr := range mirrors {
 			v := m.mirrorView(mr)
 			sm := metrics.Mirror{Cluster: mr.ClusterID, Link: mr.LinkName, Name: mr.Name, Status: v.Status}
-			if v.Status != linkemu.MirrorStopped {
-				for _, l := range v.Lags {
+			for _, l := range v.Lags {
+				sm.ReplicatedRecords += uint64(l.RecordsReplicated)
+				sm.ReplicatedBytes += uint64(l.BytesReplicated)
+				if v.Status != linkemu.MirrorStopped {
 					sm.Partitions = append(sm.Partitions, metrics.Partition{Partition: l.Partition, Lag: l.Lag, LastSourceFetchOffset: l.LastSourceFetchOffset})
 				}
 			}

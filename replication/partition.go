@@ -43,6 +43,8 @@ type partition struct {
 	srcHWM      int64 // -1 until known
 	lastFetch   int64 // offset of the last successful fetch, -1 before
 	destLEO     int64 // destination log end offset, -1 until known
+	records     int64 // source records this worker wrote to the mirror
+	bytes       int64 // bytes of the batches it wrote
 	next        int64 // next source offset to write
 	err         error // last error, cleared by progress
 
@@ -404,6 +406,11 @@ type PartitionStatus struct {
 	// SourceHighWatermark is the last known source high watermark (-1
 	// until known).
 	SourceHighWatermark int64
+	// RecordsReplicated and BytesReplicated count the source records, and
+	// the bytes of their batches, this worker wrote to the mirror partition
+	// since it started.
+	RecordsReplicated int64
+	BytesReplicated   int64
 	// Err is the partition's last error, nil once it makes progress.
 	Err error
 }
@@ -420,6 +427,8 @@ func (p *partition) status() PartitionStatus {
 		Lag:                   lag,
 		LastSourceFetchOffset: p.lastFetch,
 		LogEndOffset:          p.destLEO,
+		RecordsReplicated:     p.records,
+		BytesReplicated:       p.bytes,
 		SourceHighWatermark:   p.srcHWM,
 		Err:                   p.err,
 	}

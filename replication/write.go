@@ -139,6 +139,10 @@ func (p *partition) writeRecords(ctx context.Context, rb *rawBatch, srcPID int64
 		return err
 	}
 	p.advance(first+int64(n), int64(n))
+	p.mu.Lock()
+	p.records += int64(n)
+	p.bytes += int64(len(rb.b))
+	p.mu.Unlock()
 	return nil
 }
 
