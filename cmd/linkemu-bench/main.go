@@ -352,6 +352,9 @@ func latencyRun(ctx context.Context, srcAddr, dstAddr string, rate int, d time.D
 		prod.Produce(ctx, &kgo.Record{Value: value(rng, i), Headers: []kgo.RecordHeader{{Key: "sent", Value: hdr}}}, func(_ *kgo.Record, err error) { check(err) })
 	}
 	tick.Stop()
+	// A record can reach the mirror's consumer before its produce response
+	// reaches the producer: flush, or closing the producer fails it.
+	check(prod.Flush(ctx))
 	<-recvDone
 	slices.Sort(lats)
 	q := func(f float64) time.Duration { return lats[int(f*float64(len(lats)-1))] }
