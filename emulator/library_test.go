@@ -28,12 +28,9 @@ const (
 )
 
 // TestLibraryLifecycle is what a user's integration test does: start
-// linkemu in-process, link two clusters, move records through the
-// clusters' bootstrap addresses, close it, and find nothing left running.
-//
-// The mirror topic part runs as soon as POST .../mirrors answers something
-// other than 501 Not Implemented; until replication lands it logs that it
-// skipped.
+// linkemu in-process, link two clusters, create a mirror topic, produce to
+// the source and read the record from the mirror through the clusters'
+// bootstrap addresses, close it, and find nothing left running.
 func TestLibraryLifecycle(t *testing.T) {
 	noLeaks(t)
 
@@ -62,20 +59,13 @@ func TestLibraryLifecycle(t *testing.T) {
 		t.Errorf("consumed %q from lkc-east, want %q", got, want)
 	}
 
-	status, body := rest.do(http.MethodPost, mirrorsPath, map[string]any{"source_topic_name": "orders"})
-	switch {
-	case status == http.StatusNotImplemented:
-		t.Logf("mirror topics are not implemented yet (%v); skipping the mirror checks", body["message"])
-	case status/100 != 2:
-		t.Fatalf("create mirror: status %d: %v", status, body)
-	default:
-		eventually(t, "mirror ACTIVE", func() bool {
-			_, m := rest.do(http.MethodGet, mirrorsPath+"/orders", nil)
-			return m["mirror_status"] == "ACTIVE"
-		})
-		if got := consume(ctx, t, west.Bootstrap, "orders", len(want)); !slices.Equal(got, want) {
-			t.Errorf("consumed %q from the mirror on lkc-west, want %q", got, want)
-		}
+	rest.must(http.StatusNoContent, http.MethodPost, mirrorsPath, map[string]any{"source_topic_name": "orders"})
+	eventually(t, "mirror ACTIVE", func() bool {
+		_, m := rest.do(http.MethodGet, mirrorsPath+"/orders", nil)
+		return m["mirror_status"] == "ACTIVE"
+	})
+	if got := consume(ctx, t, west.Bootstrap, "orders", len(want)); !slices.Equal(got, want) {
+		t.Errorf("consumed %q from the mirror on lkc-west, want %q", got, want)
 	}
 
 	open := addrs(t, emu)
