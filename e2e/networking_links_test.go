@@ -10,6 +10,7 @@ import (
 	networkingv1 "github.com/confluentinc/ccloud-sdk-go-v2/networking/v1"
 	"github.com/linkemu/linkemu/emulator"
 	"github.com/linkemu/linkemu/internal/apitest"
+	"github.com/linkemu/linkemu/internal/kafkatest"
 )
 
 // TestClusterLinkAcrossPrivateNetworks puts lkc-west (destination) in n-west
@@ -65,6 +66,20 @@ func TestClusterLinkAcrossPrivateNetworks(t *testing.T) {
 	waitLink(t, env, "east-to-west", "ACTIVE", "")
 	waitLink(t, env, "unvalidated", "ACTIVE", "")
 
+	// Data flows over it.
+	east, west := client(t, env.Bootstrap("lkc-east")), client(t, env.Bootstrap("lkc-west"))
+	if r := env.Do(http.MethodPost, apitest.ClusterPath("lkc-east", "/topics"), map[string]any{"topic_name": "orders", "partitions_count": 1}); r.Status != http.StatusCreated {
+		t.Fatalf("create topic: %d %s", r.Status, r.Body)
+	}
+	if r := env.Do(http.MethodPost, links+"/east-to-west/mirrors", map[string]any{"source_topic_name": "orders"}); r.Status != http.StatusNoContent {
+		t.Fatalf("create mirror: %d %s", r.Status, r.Body)
+	}
+	kafkatest.Produce(t, east, "orders", kafkatest.Plain(10, 10)...)
+	kafkatest.WaitExact(t, east, west, "orders", "orders", apitest.Timeout)
+	mirrorStatus := func() any {
+		return env.Do(http.MethodGet, links+"/east-to-west/mirrors/orders", nil).Map(t)["mirror_status"]
+	}
+
 	// The service stops accepting env-a: the endpoint is DISCONNECTED and
 	// the link UNAVAILABLE.
 	setAccept := func(envs []string) {
@@ -80,6 +95,14 @@ func TestClusterLinkAcrossPrivateNetworks(t *testing.T) {
 	}
 	setAccept(nil)
 	waitLink(t, env, "east-to-west", "UNAVAILABLE", "endpoint "+first.GetId()+" is DISCONNECTED")
+	apitest.Eventually(t, apitest.Timeout, "mirror SOURCE_UNAVAILABLE", func() bool { return mirrorStatus() == "SOURCE_UNAVAILABLE" })
+	// Nothing crosses a disconnected network link, although both brokers
+	// still run on loopback.
+	kafkatest.Produce(t, east, "orders", kafkatest.Plain(5, 10)...)
+	time.Sleep(time.Second)
+	if err := kafkatest.Diff(context.Background(), east, west, "orders", "orders"); err == nil {
+		t.Error("records crossed a DISCONNECTED network link")
+	}
 
 	// Accepting env-a again does not help; a new READY endpoint does.
 	setAccept([]string{"env-a"})
@@ -91,6 +114,8 @@ func TestClusterLinkAcrossPrivateNetworks(t *testing.T) {
 		t.Fatalf("new endpoint is %s", second.Status.Phase)
 	}
 	waitLink(t, env, "east-to-west", "ACTIVE", "")
+	kafkatest.WaitExact(t, east, west, "orders", "orders", apitest.Timeout)
+	apitest.Eventually(t, apitest.Timeout, "mirror ACTIVE", func() bool { return mirrorStatus() == "ACTIVE" })
 
 	// Deleting it makes the link UNAVAILABLE again.
 	if resp, err := sdk.NetworkLinkEndpointsNetworkingV1Api.DeleteNetworkingV1NetworkLinkEndpoint(ctx, second.GetId()).Environment("env-a").Execute(); err != nil {
