@@ -110,7 +110,10 @@ func TestMirrorReplicatesExactly(t *testing.T) {
 	if names := links["topic_names"].([]any); len(names) != 1 || names[0] != "orders" {
 		t.Errorf("link topic_names %v", names)
 	}
-	for _, path := range []string{"/links/-/mirrors", "/links/east-to-west/mirrors", "/links/east-to-west/mirrors?mirror_status=ACTIVE", "/links/east-to-west/mirrors/orders?include_state_transition_errors=true"} {
+	if cc, _ := links["category_counts"].([]any); len(cc) != 1 || cc[0].(map[string]any)["state_category"] != "ACTIVE" || cc[0].(map[string]any)["count"] != float64(4) {
+		t.Errorf("link category_counts %v, want 4 ACTIVE partitions", links["category_counts"])
+	}
+	for _, path := range []string{"/links/east-to-west", "/links/-/mirrors", "/links/east-to-west/mirrors", "/links/east-to-west/mirrors?mirror_status=ACTIVE", "/links/east-to-west/mirrors/orders?include_state_transition_errors=true"} {
 		apitest.ValidateSpec(t, l.Do(http.MethodGet, apitest.ClusterPath("lkc-west", path), nil))
 	}
 	if got := l.Do(http.MethodGet, apitest.ClusterPath("lkc-west", "/links/east-to-west/mirrors?mirror_status=PAUSED"), nil).Map(t)["data"].([]any); len(got) != 0 {

@@ -34,6 +34,10 @@ type LinkStatus struct {
 	ErrorMessage string
 	TopicNames   []string
 	Tasks        []linkemu.Task
+	// CategoryCounts counts the link's mirror partitions by state category
+	// (ACTIVE, PAUSED, PENDING, IN_ERROR, NOT_APPLICABLE), as Confluent
+	// Cloud reports them; nil for a link without mirrors.
+	CategoryCounts map[string]int
 }
 
 // CreateLink validates and creates a link on cluster.
@@ -241,8 +245,29 @@ func (m *Manager) linkStatus(tx *store.Tx, l *linkemu.Link, includeTasks bool) (
 	}
 	for _, mr := range mirrors {
 		st.TopicNames = append(st.TopicNames, mr.Name)
+		v := m.mirrorView(mr)
+		if st.CategoryCounts == nil {
+			st.CategoryCounts = map[string]int{}
+		}
+		st.CategoryCounts[stateCategory(v.Status)] += len(v.Lags)
 	}
 	return st, nil
+}
+
+// stateCategory maps a mirror status to Confluent's LinkCategory.
+func stateCategory(s linkemu.MirrorStatus) string {
+	switch s {
+	case linkemu.MirrorActive:
+		return "ACTIVE"
+	case linkemu.MirrorPaused, linkemu.MirrorLinkPaused:
+		return "PAUSED"
+	case linkemu.MirrorStopped:
+		return "NOT_APPLICABLE"
+	case linkemu.MirrorFailed, linkemu.MirrorSourceUnavailable, linkemu.MirrorLinkFailed:
+		return "IN_ERROR"
+	default:
+		return "PENDING"
+	}
 }
 
 // DeleteLink deletes a link. A link that still has mirror topics is refused

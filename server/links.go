@@ -34,6 +34,11 @@ func (s *Server) linkData(r *http.Request, st *manager.LinkStatus) api.Link {
 		LinkErrorMessage:     strPtr(st.ErrorMessage),
 		LinkState:            string(st.State),
 	}
+	for _, cat := range []string{"ACTIVE", "PAUSED", "PENDING", "IN_ERROR", "NOT_APPLICABLE"} {
+		if n := st.CategoryCounts[cat]; n > 0 {
+			d.CategoryCounts = append(d.CategoryCounts, api.LinkCategory{StateCategory: cat, Count: n})
+		}
+	}
 	if st.Tasks != nil {
 		d.Tasks = make([]api.LinkTask, 0, len(st.Tasks))
 		for _, t := range st.Tasks {
