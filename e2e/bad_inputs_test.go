@@ -20,7 +20,7 @@ func TestBadInputsLeaveStateUnchanged(t *testing.T) {
 	env := apitest.Start(t, emulator.Options{
 		Embedded: append(emulator.DefaultEmbedded(0, 0), emulator.EmbeddedSpec{
 			ID: "lkc-sasl", Listen: "127.0.0.1:0",
-			Users: []broker.SASLUser{{Mechanism: "PLAIN", Username: "link", Password: "right"}},
+			Users: []broker.SASLUser{{Mechanism: "PLAIN", Username: "link", Password: "right"}, {Mechanism: "SCRAM-SHA-256", Username: "scram", Password: "right"}},
 		}),
 		APIKeys: map[string]string{"KEY": "SECRET"},
 	})
@@ -50,13 +50,17 @@ func TestBadInputsLeaveStateUnchanged(t *testing.T) {
 	}
 	before := snapshot()
 
-	sasl := func(pass string) map[string]any {
+	saslWith := func(mechanism, module, user, pass string) map[string]any {
 		return map[string]any{"source_cluster_id": "lkc-sasl", "configs": []map[string]string{
 			{"name": "bootstrap.servers", "value": env.Bootstrap("lkc-sasl")},
 			{"name": "security.protocol", "value": "SASL_PLAINTEXT"},
-			{"name": "sasl.mechanism", "value": "PLAIN"},
-			{"name": "sasl.jaas.config", "value": fmt.Sprintf(`org.apache.kafka.common.security.plain.PlainLoginModule required username="link" password="%s";`, pass)},
+			{"name": "sasl.mechanism", "value": mechanism},
+			{"name": "sasl.jaas.config", "value": fmt.Sprintf(`org.apache.kafka.common.security.%s required username="%s" password="%s";`, module, user, pass)},
 		}}
+	}
+	sasl := func(pass string) map[string]any { return saslWith("PLAIN", "plain.PlainLoginModule", "link", pass) }
+	scram := func(pass string) map[string]any {
+		return saslWith("SCRAM-SHA-256", "scram.ScramLoginModule", "scram", pass)
 	}
 	cfg := func(name, value string) map[string]any {
 		return map[string]any{"source_cluster_id": "lkc-east", "configs": []map[string]string{{"name": name, "value": value}}}
@@ -83,6 +87,7 @@ func TestBadInputsLeaveStateUnchanged(t *testing.T) {
 		{"wrong source_cluster_id with validate_link", http.MethodPost, links + "?link_name=x", map[string]any{"source_cluster_id": "lkc-other", "configs": []map[string]string{{"name": "bootstrap.servers", "value": env.Bootstrap("lkc-east")}}}, false, nil, 400, 40002, "Expected cluster ID 'lkc-other' does not match resolved cluster ID 'lkc-east'"},
 		{"unreachable bootstrap", http.MethodPost, links + "?link_name=x", cfg("bootstrap.servers", "127.0.0.1:1"), false, nil, 400, 40002, "BOOTSTRAP_TCP_CONNECTION_FAILED_ERROR"},
 		{"wrong SASL password", http.MethodPost, links + "?link_name=x", sasl("wrong"), false, nil, 400, 40002, "AUTHENTICATION_ERROR"},
+		{"wrong SCRAM password", http.MethodPost, links + "?link_name=x", scram("wrong"), false, nil, 400, 40002, "AUTHENTICATION_ERROR"},
 		{"mode without its cluster id", http.MethodPost, links + "?link_name=x", map[string]any{"destination_cluster_id": "lkc-east"}, false, nil, 400, 40002, ""},
 		{"bad validate_only value", http.MethodPost, links + "?link_name=x&validate_only=maybe", map[string]any{"source_cluster_id": "lkc-east"}, false, nil, 400, 400, ""},
 		{"immutable config change", http.MethodPut, links + "/base/configs/cluster.link.prefix", map[string]any{"value": "other."}, false, nil, 400, 40002, ""},
@@ -129,6 +134,9 @@ func TestBadInputsLeaveStateUnchanged(t *testing.T) {
 	// The right SASL password works, so the failure above was the password.
 	if r := do(http.MethodPost, links+"?link_name=from-sasl", sasl("right")); r.Status != 204 {
 		t.Fatalf("create link with the right SASL password: %d %s", r.Status, r.Body)
+	}
+	if r := do(http.MethodPost, links+"?link_name=from-scram", scram("right")); r.Status != 204 {
+		t.Fatalf("create link with the right SCRAM password: %d %s", r.Status, r.Body)
 	}
 	// Health endpoints stay open without credentials.
 	if r := env.Do(http.MethodGet, "/healthz", nil); r.Status != 200 {
