@@ -3,12 +3,15 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/linkemu/linkemu/emulator"
 	"github.com/linkemu/linkemu/internal/apitest"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
@@ -16,6 +19,48 @@ import (
 
 // Helpers of the link task tests (offset sync, ACL sync, auto-create and
 // task status). They build on lab (mirrors_test.go).
+
+// newLabWith is newLab with emulator options.
+func newLabWith(t *testing.T, opts emulator.Options, linkConfigs ...map[string]string) *lab {
+	t.Helper()
+	env := apitest.Start(t, opts)
+	l := &lab{Env: env, east: client(t, env.Bootstrap("lkc-east")), west: client(t, env.Bootstrap("lkc-west"))}
+	var cfgs []map[string]string
+	for _, c := range linkConfigs {
+		for k, v := range c {
+			cfgs = append(cfgs, map[string]string{"name": k, "value": v})
+		}
+	}
+	l.mustStatus(t, 204, http.MethodPost, apitest.ClusterPath("lkc-west", "/links?link_name=east-to-west"), map[string]any{"source_cluster_id": "lkc-east", "configs": cfgs})
+	return l
+}
+
+// logWatch is a slog.Handler that remembers the messages of the error
+// records the emulator logs.
+type logWatch struct {
+	mu     sync.Mutex
+	errors map[string]bool
+}
+
+func (w *logWatch) Enabled(_ context.Context, l slog.Level) bool { return l >= slog.LevelError }
+func (w *logWatch) WithAttrs([]slog.Attr) slog.Handler           { return w }
+func (w *logWatch) WithGroup(string) slog.Handler                { return w }
+func (w *logWatch) Handle(_ context.Context, r slog.Record) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.errors == nil {
+		w.errors = map[string]bool{}
+	}
+	w.errors[r.Message] = true
+	return nil
+}
+
+// logged reports whether an error with the message was logged.
+func (w *logWatch) logged(msg string) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.errors[msg]
+}
 
 // Filter documents as users write them.
 const (

@@ -1,10 +1,12 @@
 package e2e
 
 import (
+	"log/slog"
 	"net/http"
 	"slices"
 	"testing"
 
+	"github.com/linkemu/linkemu/emulator"
 	"github.com/linkemu/linkemu/internal/apitest"
 )
 
@@ -86,13 +88,19 @@ func TestTaskStatesFollowConfigsAndTheSource(t *testing.T) {
 // source back and checks that the tasks recover with the link instead of
 // reporting the outage until their next pass, a long interval away.
 func TestTasksResumeWhenTheSourceReturns(t *testing.T) {
-	l := newLab(t)
+	logs := &logWatch{}
+	l := newLabWith(t, emulator.Options{Logger: slog.New(logs)})
 	l.topic(t, "orders", 1)
 	l.createMirror(t, "orders")
 	l.mustStatus(t, 200, http.MethodPost, "/emulator/v1/clusters/lkc-east:stop", nil)
 	l.alter(t, merge(aclSync(allACLs), offsetSync(allGroups), map[string]string{"acl.sync.ms": "60000", "consumer.offset.sync.ms": "60000"}))
 	for _, name := range []string{"AclSync", "ConsumerOffsetSync"} {
 		l.waitTask(t, name, "LINK_UNAVAILABLE")
+	}
+	// The link's state hides the tasks' own; the logs say their first
+	// passes failed.
+	for _, msg := range []string{"ACL sync failed", "consumer offset sync failed"} {
+		apitest.Eventually(t, apitest.Timeout, "log "+msg, func() bool { return logs.logged(msg) })
 	}
 	l.mustStatus(t, 200, http.MethodPost, "/emulator/v1/clusters/lkc-east:start", nil)
 	for _, name := range []string{"AclSync", "ConsumerOffsetSync", "TopicConfigsSync"} {
