@@ -24,6 +24,7 @@ func autoCreate(filters string) map[string]string {
 // become mirror topics, named with the link's prefix, holding exact copies
 // of their data.
 func TestAutoCreateMirrorsMatchingTopics(t *testing.T) {
+	t.Parallel()
 	// Every source topic that must not be mirrored sorts before the late
 	// matching topic, so once that one is mirrored a pass has considered
 	// them all.
@@ -119,6 +120,7 @@ func TestAutoCreateMirrorsMatchingTopics(t *testing.T) {
 // the other topics, and mirrors that one too once the name is free. Once
 // promoted, that mirror is not mirrored again.
 func TestAutoCreateReportsTopicsItCannotMirror(t *testing.T) {
+	t.Parallel()
 	l := newLab(t)
 	l.topic(t, "orders", 1)
 	l.topic(t, "orders.eu", 1)
@@ -159,4 +161,29 @@ func isSubset(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+// TestAutoCreateSkipsMirrorTopicsOfTheSource runs links both ways: a topic
+// that the source cluster itself mirrors from the destination is not
+// mirrored back.
+func TestAutoCreateSkipsMirrorTopicsOfTheSource(t *testing.T) {
+	t.Parallel()
+	l := newLab(t)
+	l.mustStatus(t, 204, http.MethodPost, apitest.ClusterPath("lkc-east", "/links?link_name=west-to-east"), map[string]any{"source_cluster_id": "lkc-west"})
+	l.mustStatus(t, 201, http.MethodPost, apitest.ClusterPath("lkc-west", "/topics"), map[string]any{"topic_name": "audit", "partitions_count": 1})
+	kafkatest.Produce(t, l.west, "audit", kafkatest.Plain(5, 10)...)
+	l.mustStatus(t, 204, http.MethodPost, apitest.ClusterPath("lkc-east", "/links/west-to-east/mirrors"), map[string]any{"source_topic_name": "audit"})
+	kafkatest.WaitExact(t, l.west, l.east, "audit", "audit", apitest.Timeout)
+	l.topic(t, "orders", 1)
+
+	l.alter(t, autoCreate(nameFilters("topicFilters", "* LITERAL INCLUDE")))
+	// "audit" sorts before "orders": the pass that mirrors orders has
+	// considered it.
+	apitest.Eventually(t, apitest.Timeout, "mirror orders", func() bool { return slices.Contains(l.mirrorNames(t), "orders") })
+	if got := l.mirrorNames(t); !slices.Equal(got, []string{"orders"}) {
+		t.Errorf("mirror topics %v, want [orders]", got)
+	}
+	if tk := l.tasks(t)["AutoCreateMirror"]; tk.State != "ACTIVE" {
+		t.Errorf("AutoCreateMirror task %s, want ACTIVE", tk)
+	}
 }
