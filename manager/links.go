@@ -318,6 +318,12 @@ func (m *Manager) DeleteLink(ctx context.Context, cluster, name string, force, v
 		if err := tx.KVDropNamespace(replicationStore{cluster: cluster}.ns(name)); err != nil {
 			return err
 		}
+		// The ACLs the link created stay on the cluster, now its own: a
+		// new link of the same name did not create them and must not
+		// delete them.
+		if err := tx.KVDelete(aclNamespace, aclKey(&linkemu.Link{ClusterID: cluster, Name: name})); err != nil {
+			return err
+		}
 		return tx.DeleteLink(cluster, name)
 	}); err != nil {
 		return err

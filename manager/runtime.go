@@ -119,6 +119,9 @@ func (rt *linkRuntime) check(ctx context.Context) {
 	if hold != prevHold {
 		rt.applyMirrors()
 	}
+	if h.state == linkemu.LinkActive && prev.state != linkemu.LinkActive {
+		rt.wakeTasks()
+	}
 	if prev.state != h.state || prev.err != h.err {
 		rt.m.log.Info("link state changed", "cluster", rt.link.ClusterID, "link", rt.link.Name, "state", h.state, "link_error", h.err, "message", h.message)
 	}

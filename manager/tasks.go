@@ -97,6 +97,21 @@ func (rt *linkRuntime) stopTasks() {
 	}
 }
 
+// wakeTasks asks the task workers for a pass now. The link calls it when
+// its remote cluster is reachable again: workers back off after failed
+// passes, and after a long outage their next pass could be minutes away.
+func (rt *linkRuntime) wakeTasks() {
+	if rt.workers.offsets != nil {
+		rt.workers.offsets.Notify()
+	}
+	if rt.workers.acls != nil {
+		rt.workers.acls.Notify()
+	}
+	if rt.workers.auto != nil {
+		rt.workers.auto.Notify()
+	}
+}
+
 // tasks reports the link's tasks as the wire shows them on a link in health
 // state h.
 func (rt *linkRuntime) tasks(h linkHealth) []linkemu.Task {
