@@ -111,14 +111,20 @@ func (rt *linkRuntime) check(ctx context.Context) {
 		h.state = linkemu.LinkPaused
 	}
 	h.at = rt.m.cfg.Now()
+	// Hold or release the mirrors before the new state shows: a client that
+	// sees the link UNAVAILABLE can rely on nothing moving any more.
 	hold := h.state == linkemu.LinkPaused || h.blocked
 	rt.mu.Lock()
-	prev, prevHold := rt.health, rt.hold
-	rt.health, rt.hold = h, hold
+	prevHold := rt.hold
+	rt.hold = hold
 	rt.mu.Unlock()
 	if hold != prevHold {
 		rt.applyMirrors()
 	}
+	rt.mu.Lock()
+	prev := rt.health
+	rt.health = h
+	rt.mu.Unlock()
 	if h.state == linkemu.LinkActive && prev.state != linkemu.LinkActive {
 		rt.wakeTasks()
 	}

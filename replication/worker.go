@@ -208,10 +208,19 @@ func (w *Worker) Stop() {
 func (w *Worker) SetMirrors(ms []Mirror) {
 	w.mu.Lock()
 	w.desired = make(map[string]Mirror, len(ms))
-	for _, m := range ms {
-		w.desired[m.Name] = m
+	paused := make(map[*mirror]bool)
+	for _, spec := range ms {
+		w.desired[spec.Name] = spec
+		if m, ok := w.mirrors[spec.Name]; ok {
+			paused[m] = spec.Paused
+		}
 	}
 	w.mu.Unlock()
+	// Pausing takes effect before SetMirrors returns: nothing fetched after
+	// it is written, so a caller can rely on the pause at once.
+	for m, p := range paused {
+		m.setPaused(p)
+	}
 	w.kick()
 }
 
