@@ -10,6 +10,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/linkemu/linkemu"
+	"github.com/linkemu/linkemu/internal/linktask"
 )
 
 // LinkACLsFunc returns the ACLs on the link's source cluster that cluster
@@ -80,16 +81,12 @@ func New(opts Options, cfg Config) *Syncer {
 func initialTask(cfg Config) linkemu.Task {
 	switch {
 	case !cfg.Enabled:
-		return newTask(linkemu.TaskNotConfigured)
+		return linktask.NewTask(linkemu.TaskAclSync, linkemu.TaskNotConfigured)
 	case len(cfg.Filters) == 0:
-		return newTask(linkemu.TaskInError, linkemu.TaskError{Code: linkemu.TaskErrMisconfiguration, Message: MisconfiguredMessage})
+		return linktask.NewTask(linkemu.TaskAclSync, linkemu.TaskInError, linkemu.TaskError{Code: linkemu.TaskErrMisconfiguration, Message: MisconfiguredMessage})
 	default:
-		return newTask(linkemu.TaskActive)
+		return linktask.NewTask(linkemu.TaskAclSync, linkemu.TaskActive)
 	}
-}
-
-func newTask(state linkemu.TaskState, errs ...linkemu.TaskError) linkemu.Task {
-	return linkemu.Task{Name: linkemu.TaskAclSync, State: state, Errors: append([]linkemu.TaskError{}, errs...)}
 }
 
 // Start starts the sync loop; it runs until ctx is done or Stop is called.
@@ -228,15 +225,12 @@ func (s *Syncer) pass(ctx context.Context, cfg Config) (failedPass bool, err err
 	failedPass = err != nil
 	var errs []linkemu.TaskError
 	if err != nil {
-		errs = append(errs, taskError(err))
+		errs = append(errs, linktask.TaskError(err))
 	}
 	for _, f := range res.failed {
-		errs = append(errs, taskError(f))
+		errs = append(errs, linktask.TaskError(f))
 	}
-	task := newTask(linkemu.TaskActive)
-	if len(errs) > 0 {
-		task = newTask(linkemu.TaskInError, capErrors(errs)...)
-	}
+	task := linktask.PassTask(linkemu.TaskAclSync, errs)
 
 	s.mu.Lock()
 	if s.cfg.Enabled && len(s.cfg.Filters) > 0 { // a concurrent Reconfigure may have changed that

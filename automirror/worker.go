@@ -12,6 +12,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/linkemu/linkemu"
+	"github.com/linkemu/linkemu/internal/linktask"
 )
 
 // CreateMirrorFunc creates a mirror topic of sourceTopic on the link, named
@@ -83,13 +84,9 @@ func New(opts Options, cfg Config) *Worker {
 
 func initialTask(cfg Config) linkemu.Task {
 	if !cfg.Enabled {
-		return newTask(linkemu.TaskNotConfigured)
+		return linktask.NewTask(linkemu.TaskAutoCreateMirror, linkemu.TaskNotConfigured)
 	}
-	return newTask(linkemu.TaskActive)
-}
-
-func newTask(state linkemu.TaskState, errs ...linkemu.TaskError) linkemu.Task {
-	return linkemu.Task{Name: linkemu.TaskAutoCreateMirror, State: state, Errors: append([]linkemu.TaskError{}, errs...)}
+	return linktask.NewTask(linkemu.TaskAutoCreateMirror, linkemu.TaskActive)
 }
 
 // Start starts the loop; it runs until ctx is done or Stop is called.
@@ -221,10 +218,7 @@ func (w *Worker) pass(ctx context.Context, cfg Config) (created []string, failed
 	for _, f := range failed {
 		errs = append(errs, taskError(f))
 	}
-	task := newTask(linkemu.TaskActive)
-	if len(errs) > 0 {
-		task = newTask(linkemu.TaskInError, capErrors(errs)...)
-	}
+	task := linktask.PassTask(linkemu.TaskAutoCreateMirror, errs)
 	w.mu.Lock()
 	if w.cfg.Enabled { // a concurrent Reconfigure may have disabled auto-create
 		w.task = task

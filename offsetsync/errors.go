@@ -1,51 +1,8 @@
 package offsetsync
 
 import (
-	"errors"
-	"fmt"
 	"time"
-
-	"github.com/twmb/franz-go/pkg/kerr"
-
-	"github.com/linkemu/linkemu"
 )
-
-// maxTaskErrors caps the errors a task reports; the rest are counted in one
-// SUPPRESSED_ERRORS entry.
-const maxTaskErrors = 10
-
-// taskError classifies err as a task error with a code of Confluent's
-// LinkTaskErrorCode enum.
-func taskError(err error) linkemu.TaskError {
-	code := linkemu.TaskErrInternal
-	switch {
-	case errors.Is(err, kerr.SaslAuthenticationFailed), errors.Is(err, kerr.IllegalSaslState),
-		errors.Is(err, kerr.UnsupportedSaslMechanism):
-		code = linkemu.TaskErrAuthentication
-	case errors.Is(err, kerr.GroupAuthorizationFailed), errors.Is(err, kerr.TopicAuthorizationFailed),
-		errors.Is(err, kerr.ClusterAuthorizationFailed):
-		code = linkemu.TaskErrAuthorization
-	case errors.Is(err, kerr.UnknownTopicOrPartition), errors.Is(err, kerr.UnknownTopicID):
-		code = linkemu.TaskErrUnknownTopic
-	case errors.Is(err, kerr.InvalidRequest):
-		code = linkemu.TaskErrInvalidRequest
-	case errors.Is(err, kerr.PolicyViolation):
-		code = linkemu.TaskErrPolicyViolation
-	}
-	return linkemu.TaskError{Code: code, Message: err.Error()}
-}
-
-// capErrors keeps the first maxTaskErrors errors and counts the rest.
-func capErrors(errs []linkemu.TaskError) []linkemu.TaskError {
-	if len(errs) <= maxTaskErrors {
-		return errs
-	}
-	out := append([]linkemu.TaskError{}, errs[:maxTaskErrors]...)
-	return append(out, linkemu.TaskError{
-		Code:    linkemu.TaskErrSuppressed,
-		Message: fmt.Sprintf("%d more errors were suppressed.", len(errs)-maxTaskErrors),
-	})
-}
 
 // logState rate-limits logs: an error is logged when it differs from the
 // last one logged, or when errLogEvery has passed; a group in use is logged

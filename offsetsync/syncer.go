@@ -10,6 +10,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/linkemu/linkemu"
+	"github.com/linkemu/linkemu/internal/linktask"
 )
 
 // TranslateFunc maps a committed source offset to the destination offset of
@@ -78,13 +79,9 @@ func New(opts Options, cfg Config) *Syncer {
 
 func initialTask(cfg Config) linkemu.Task {
 	if !cfg.Enabled {
-		return newTask(linkemu.TaskNotConfigured)
+		return linktask.NewTask(linkemu.TaskConsumerOffsetSync, linkemu.TaskNotConfigured)
 	}
-	return newTask(linkemu.TaskActive)
-}
-
-func newTask(state linkemu.TaskState, errs ...linkemu.TaskError) linkemu.Task {
-	return linkemu.Task{Name: linkemu.TaskConsumerOffsetSync, State: state, Errors: append([]linkemu.TaskError{}, errs...)}
+	return linktask.NewTask(linkemu.TaskConsumerOffsetSync, linkemu.TaskActive)
 }
 
 // Start starts the sync loop; it runs until ctx is done or Stop is called.
@@ -223,12 +220,9 @@ func (s *Syncer) pass(ctx context.Context, cfg Config, only []string) (failedPas
 	failedPass = err != nil
 	errs := res.taskErrors()
 	if err != nil {
-		errs = append([]linkemu.TaskError{taskError(err)}, errs...)
+		errs = append([]linkemu.TaskError{linktask.TaskError(err)}, errs...)
 	}
-	task := newTask(linkemu.TaskActive)
-	if len(errs) > 0 {
-		task = newTask(linkemu.TaskInError, capErrors(errs)...)
-	}
+	task := linktask.PassTask(linkemu.TaskConsumerOffsetSync, errs)
 
 	// A pass over named mirrors says nothing about the others: only full
 	// passes set the task.
