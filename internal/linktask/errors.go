@@ -51,10 +51,10 @@ func NewTask(name string, state linkemu.TaskState, errs ...linkemu.TaskError) li
 	return linkemu.Task{Name: name, State: state, Errors: append([]linkemu.TaskError{}, errs...)}
 }
 
-// PassTask returns the task name after a pass with errs: ACTIVE without
+// passTask returns the task name after a pass with errs: ACTIVE without
 // errors, else IN_ERROR with the first errors and one SUPPRESSED_ERRORS
 // entry that counts the rest.
-func PassTask(name string, errs []linkemu.TaskError) linkemu.Task {
+func passTask(name string, errs []linkemu.TaskError) linkemu.Task {
 	if len(errs) == 0 {
 		return NewTask(name, linkemu.TaskActive)
 	}

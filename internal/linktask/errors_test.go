@@ -44,20 +44,20 @@ func TestTaskError(t *testing.T) {
 }
 
 func TestPassTask(t *testing.T) {
-	if got, want := PassTask("AclSync", nil), (linkemu.Task{Name: "AclSync", State: "ACTIVE", Errors: []linkemu.TaskError{}}); !reflect.DeepEqual(got, want) {
-		t.Errorf("PassTask without errors = %#v, want %#v", got, want)
+	if got, want := passTask("AclSync", nil), (linkemu.Task{Name: "AclSync", State: "ACTIVE", Errors: []linkemu.TaskError{}}); !reflect.DeepEqual(got, want) {
+		t.Errorf("passTask without errors = %#v, want %#v", got, want)
 	}
 	var errs []linkemu.TaskError
 	for i := range 12 {
 		errs = append(errs, linkemu.TaskError{Code: "INTERNAL_ERROR", Message: fmt.Sprint(i)})
 	}
-	got := PassTask("AclSync", errs[:10])
+	got := passTask("AclSync", errs[:10])
 	if got.State != "IN_ERROR" || !reflect.DeepEqual(got.Errors, errs[:10]) {
-		t.Errorf("PassTask with 10 errors = %+v, want IN_ERROR with all of them", got)
+		t.Errorf("passTask with 10 errors = %+v, want IN_ERROR with all of them", got)
 	}
-	got = PassTask("AclSync", errs)
+	got = passTask("AclSync", errs)
 	want := append(append([]linkemu.TaskError{}, errs[:10]...), linkemu.TaskError{Code: "SUPPRESSED_ERRORS", Message: "2 more errors were suppressed."})
 	if got.State != "IN_ERROR" || !reflect.DeepEqual(got.Errors, want) {
-		t.Errorf("PassTask with 12 errors = %+v, want the first 10 and SUPPRESSED_ERRORS", got)
+		t.Errorf("passTask with 12 errors = %+v, want the first 10 and SUPPRESSED_ERRORS", got)
 	}
 }
