@@ -41,7 +41,7 @@ type Syncer struct {
 	now      func() time.Time
 
 	runner  *linktask.Runner[Config]
-	lastLog logState // used by passes alone, which never overlap
+	lastLog linktask.ErrorLog // used by passes alone, which never overlap
 }
 
 // New returns a Syncer with the given options and initial config. It does

@@ -3,7 +3,6 @@ package automirror
 import (
 	"errors"
 	"strings"
-	"time"
 
 	"github.com/linkemu/linkemu"
 	"github.com/linkemu/linkemu/internal/linktask"
@@ -34,30 +33,19 @@ func taskError(err error) linkemu.TaskError {
 	return linkemu.TaskError{Code: code, Message: err.Error()}
 }
 
-// logState rate-limits error logs: an error is logged when it differs from
-// the last one logged, or when errLogEvery has passed.
-type logState struct {
-	msg string
-	at  time.Time
-}
-
-const errLogEvery = time.Minute
-
+// logOutcome logs the mirrors a pass created, and its error rate-limited by
+// w.lastLog.
 func (w *Worker) logOutcome(cfg Config, created []string, err error) {
 	if len(created) > 0 {
 		w.log.Info("auto-created mirror topics", "source_topics", strings.Join(created, ","))
 	}
 	if err == nil {
-		if w.lastLog.msg != "" {
+		if w.lastLog.Succeeded() {
 			w.log.Info("auto-create mirror topics recovered")
 		}
-		w.lastLog = logState{}
 		return
 	}
-	now := w.now()
-	if err.Error() == w.lastLog.msg && now.Sub(w.lastLog.at) < errLogEvery {
-		return
+	if w.lastLog.Failed(err.Error(), w.now()) {
+		w.log.Error("auto-create mirror topics failed", "error", err, "interval", cfg.Interval)
 	}
-	w.lastLog = logState{msg: err.Error(), at: now}
-	w.log.Error("auto-create mirror topics failed", "error", err, "interval", cfg.Interval)
 }

@@ -47,7 +47,7 @@ type Worker struct {
 	now           func() time.Time
 
 	runner  *linktask.Runner[Config]
-	lastLog logState // used by passes alone, which never overlap
+	lastLog linktask.ErrorLog // used by passes alone, which never overlap
 }
 
 // New returns a Worker with the given options and initial config. It does

@@ -20,7 +20,9 @@
 // IN_ERROR with at most ten errors and one SUPPRESSED_ERRORS entry counting
 // the rest. TaskError turns a Kafka error into a task error with a code of
 // Confluent's LinkTaskErrorCode enum; it knows every Kafka error that any of
-// the workers classifies, so all classify them alike.
+// the workers classifies, so all classify them alike. ErrorLog rate-limits a
+// worker's error logs, so a failure that repeats every pass is logged once a
+// minute, and the first success after it once.
 //
 // # Caveats
 //

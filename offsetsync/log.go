@@ -1,20 +1,16 @@
 package offsetsync
 
-import (
-	"time"
-)
+import "github.com/linkemu/linkemu/internal/linktask"
 
-// logState rate-limits logs: an error is logged when it differs from the
-// last one logged, or when errLogEvery has passed; a group in use is logged
-// when it becomes in use.
+// logState rate-limits logs: errors as linktask.ErrorLog does; a group in
+// use is logged when it becomes in use.
 type logState struct {
-	msg   string
-	at    time.Time
+	errs  linktask.ErrorLog
 	inUse map[string]bool // destination groups found in use by the last pass
 }
 
-const errLogEvery = time.Minute
-
+// logOutcome logs what a pass synced, the groups that became in use, and
+// its errors, rate-limited by s.lastLog.
 func (s *Syncer) logOutcome(cfg Config, res result, err error) {
 	now := s.now()
 	msg := ""
@@ -36,19 +32,16 @@ func (s *Syncer) logOutcome(cfg Config, res result, err error) {
 	s.lastLog.inUse = inUse
 
 	if msg == "" {
-		if s.lastLog.msg != "" {
+		if s.lastLog.errs.Succeeded() {
 			s.log.Info("consumer offset sync recovered")
 		}
-		s.lastLog.msg, s.lastLog.at = "", time.Time{}
 		if res.committed > 0 || len(res.inUse) > 0 {
 			s.log.Debug("consumer offsets synced", "groups", res.groups, "partitions", res.committed,
 				"clamped", res.clamped, "groups_in_use", len(res.inUse))
 		}
 		return
 	}
-	if msg == s.lastLog.msg && now.Sub(s.lastLog.at) < errLogEvery {
-		return
+	if s.lastLog.errs.Failed(msg, now) {
+		s.log.Error("consumer offset sync failed", "error", msg, "interval", cfg.Interval)
 	}
-	s.lastLog.msg, s.lastLog.at = msg, now
-	s.log.Error("consumer offset sync failed", "error", msg, "interval", cfg.Interval)
 }
