@@ -22,7 +22,8 @@
 // Confluent's LinkTaskErrorCode enum; it knows every Kafka error that any of
 // the workers classifies, so all classify them alike. ErrorLog rate-limits a
 // worker's error logs, so a failure that repeats every pass is logged once a
-// minute, and the first success after it once.
+// minute, and the first success after it once. ParseBool and ParseInterval
+// read a worker's enable and interval link configs.
 //
 // # Caveats
 //
