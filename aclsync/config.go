@@ -1,10 +1,10 @@
 package aclsync
 
 import (
-	"strconv"
 	"time"
 
 	"github.com/linkemu/linkemu"
+	"github.com/linkemu/linkemu/internal/linktask"
 )
 
 // DefaultInterval is the default of acl.sync.ms.
@@ -27,22 +27,13 @@ type Config struct {
 // *linkemu.Error.
 func ConfigFromLinkConfigs(configs map[string]string) (Config, error) {
 	var c Config
-	if v := configs[linkemu.CfgACLSyncEnable]; v != "" {
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			return c, linkemu.Errorf(linkemu.EINVALID, "Invalid value %q for %s: use true or false.", v, linkemu.CfgACLSyncEnable)
-		}
-		c.Enabled = b
-	}
-	c.Interval = DefaultInterval
-	if v, ok := configs[linkemu.CfgACLSyncMs]; ok {
-		ms, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || ms <= 0 {
-			return c, linkemu.Errorf(linkemu.EINVALID, "Invalid value %q for %s: use a positive number of milliseconds, e.g. 5000.", v, linkemu.CfgACLSyncMs)
-		}
-		c.Interval = time.Duration(ms) * time.Millisecond
-	}
 	var err error
+	if c.Enabled, err = linktask.ParseBool(configs, linkemu.CfgACLSyncEnable); err != nil {
+		return c, err
+	}
+	if c.Interval, err = linktask.ParseInterval(configs, linkemu.CfgACLSyncMs, DefaultInterval); err != nil {
+		return c, err
+	}
 	c.Filters, err = linkemu.ParseACLFilters(configs[linkemu.CfgACLFilters])
 	return c, err
 }

@@ -9,32 +9,11 @@ import (
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kerr"
-	"github.com/twmb/franz-go/pkg/kfake"
-	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/linkemu/linkemu"
+	"github.com/linkemu/linkemu/internal/kafkatest"
 )
-
-func newCluster(t *testing.T) *kfake.Cluster {
-	t.Helper()
-	c, err := kfake.NewCluster(kfake.NumBrokers(1))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(c.Close)
-	return c
-}
-
-func newClient(t *testing.T, c *kfake.Cluster) *kgo.Client {
-	t.Helper()
-	cl, err := kgo.NewClient(kgo.SeedBrokers(c.ListenAddrs()...))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(cl.Close)
-	return cl
-}
 
 func testContext(t *testing.T) context.Context {
 	t.Helper()
@@ -50,7 +29,7 @@ func acl(resourceType, name, principal, op string) linkemu.ACLBinding {
 }
 
 // addACLs creates acls on c as an administrator would.
-func addACLs(t *testing.T, c *kfake.Cluster, acls ...linkemu.ACLBinding) {
+func addACLs(t *testing.T, c *kafkatest.Cluster, acls ...linkemu.ACLBinding) {
 	t.Helper()
 	req := kmsg.NewPtrCreateACLsRequest()
 	for _, a := range acls {
@@ -63,7 +42,7 @@ func addACLs(t *testing.T, c *kfake.Cluster, acls ...linkemu.ACLBinding) {
 		cr.PermissionType, _ = kmsg.ParseACLPermissionType(a.Permission)
 		req.Creations = append(req.Creations, cr)
 	}
-	resp, err := req.RequestWith(testContext(t), newClient(t, c))
+	resp, err := req.RequestWith(testContext(t), c.Client())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +54,7 @@ func addACLs(t *testing.T, c *kfake.Cluster, acls ...linkemu.ACLBinding) {
 }
 
 // removeACLs deletes acls from c as an administrator would.
-func removeACLs(t *testing.T, c *kfake.Cluster, acls ...linkemu.ACLBinding) {
+func removeACLs(t *testing.T, c *kafkatest.Cluster, acls ...linkemu.ACLBinding) {
 	t.Helper()
 	req := kmsg.NewPtrDeleteACLsRequest()
 	for _, a := range acls {
@@ -88,20 +67,20 @@ func removeACLs(t *testing.T, c *kfake.Cluster, acls ...linkemu.ACLBinding) {
 		f.PermissionType, _ = kmsg.ParseACLPermissionType(a.Permission)
 		req.Filters = append(req.Filters, f)
 	}
-	if _, err := req.RequestWith(testContext(t), newClient(t, c)); err != nil {
+	if _, err := req.RequestWith(testContext(t), c.Client()); err != nil {
 		t.Fatal(err)
 	}
 }
 
 // listACLs returns every ACL of c, sorted by String.
-func listACLs(t *testing.T, c *kfake.Cluster) []linkemu.ACLBinding {
+func listACLs(t *testing.T, c *kafkatest.Cluster) []linkemu.ACLBinding {
 	t.Helper()
 	req := kmsg.NewPtrDescribeACLsRequest()
 	req.ResourceType = kmsg.ACLResourceTypeAny
 	req.ResourcePatternType = kmsg.ACLResourcePatternTypeAny
 	req.Operation = kmsg.ACLOperationAny
 	req.PermissionType = kmsg.ACLPermissionTypeAny
-	resp, err := req.RequestWith(testContext(t), newClient(t, c))
+	resp, err := req.RequestWith(testContext(t), c.Client())
 	if err != nil {
 		t.Fatal(err)
 	}

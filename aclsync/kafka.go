@@ -8,39 +8,21 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
-	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/linkemu/linkemu"
+	"github.com/linkemu/linkemu/broker"
 )
 
 // describeAll returns every ACL of the cluster.
 func describeAll(ctx context.Context, cl *kgo.Client) ([]linkemu.ACLBinding, error) {
-	req := kmsg.NewPtrDescribeACLsRequest()
-	req.ResourceType = kmsg.ACLResourceTypeAny
-	req.ResourcePatternType = kmsg.ACLResourcePatternTypeAny
-	req.Operation = kmsg.ACLOperationAny
-	req.PermissionType = kmsg.ACLPermissionTypeAny
-	resp, err := req.RequestWith(ctx, cl)
+	resp, err := broker.NewDescribeAllACLsRequest().RequestWith(ctx, cl)
 	if err != nil {
 		return nil, err
 	}
 	if err := kerr.ErrorForCode(resp.ErrorCode); err != nil {
 		return nil, withMessage(err, resp.ErrorMessage)
 	}
-	var out []linkemu.ACLBinding
-	for _, r := range resp.Resources {
-		for _, a := range r.ACLs {
-			out = append(out, linkemu.ACLBinding{
-				ResourceType: r.ResourceType.String(),
-				ResourceName: r.ResourceName,
-				PatternType:  r.ResourcePatternType.String(),
-				Principal:    a.Principal,
-				Host:         a.Host,
-				Operation:    a.Operation.String(),
-				Permission:   a.PermissionType.String(),
-			})
-		}
-	}
+	out := broker.DescribedACLs(resp)
 	sortACLs(out)
 	return out, nil
 }
@@ -53,19 +35,7 @@ type aclError struct {
 
 // createACLs creates acls and returns the ones the cluster refused.
 func createACLs(ctx context.Context, cl *kgo.Client, acls []linkemu.ACLBinding) ([]aclError, error) {
-	req := kmsg.NewPtrCreateACLsRequest()
-	for _, a := range acls {
-		c := kmsg.NewCreateACLsRequestCreation()
-		c.ResourceType, _ = kmsg.ParseACLResourceType(a.ResourceType)
-		c.ResourceName = a.ResourceName
-		c.ResourcePatternType, _ = kmsg.ParseACLResourcePatternType(a.PatternType)
-		c.Principal = a.Principal
-		c.Host = a.Host
-		c.Operation, _ = kmsg.ParseACLOperation(a.Operation)
-		c.PermissionType, _ = kmsg.ParseACLPermissionType(a.Permission)
-		req.Creations = append(req.Creations, c)
-	}
-	resp, err := req.RequestWith(ctx, cl)
+	resp, err := broker.NewCreateACLsRequest(acls).RequestWith(ctx, cl)
 	if err != nil {
 		return nil, err
 	}
@@ -84,19 +54,7 @@ func createACLs(ctx context.Context, cl *kgo.Client, acls []linkemu.ACLBinding) 
 // deleteACLs deletes exactly acls, each with a filter that matches only it,
 // and returns the ones the cluster refused to delete.
 func deleteACLs(ctx context.Context, cl *kgo.Client, acls []linkemu.ACLBinding) ([]aclError, error) {
-	req := kmsg.NewPtrDeleteACLsRequest()
-	for _, a := range acls {
-		f := kmsg.NewDeleteACLsRequestFilter()
-		f.ResourceType, _ = kmsg.ParseACLResourceType(a.ResourceType)
-		f.ResourceName = kmsg.StringPtr(a.ResourceName)
-		f.ResourcePatternType, _ = kmsg.ParseACLResourcePatternType(a.PatternType)
-		f.Principal = kmsg.StringPtr(a.Principal)
-		f.Host = kmsg.StringPtr(a.Host)
-		f.Operation, _ = kmsg.ParseACLOperation(a.Operation)
-		f.PermissionType, _ = kmsg.ParseACLPermissionType(a.Permission)
-		req.Filters = append(req.Filters, f)
-	}
-	resp, err := req.RequestWith(ctx, cl)
+	resp, err := broker.NewDeleteACLsRequest(acls).RequestWith(ctx, cl)
 	if err != nil {
 		return nil, err
 	}

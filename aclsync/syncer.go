@@ -4,12 +4,12 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"sync"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/linkemu/linkemu"
+	"github.com/linkemu/linkemu/internal/linktask"
 )
 
 // LinkACLsFunc returns the ACLs on the link's source cluster that cluster
@@ -40,17 +40,8 @@ type Syncer struct {
 	log      *slog.Logger
 	now      func() time.Time
 
-	wake chan struct{}
-
-	mu       sync.Mutex
-	cfg      Config
-	task     linkemu.Task
-	lastSync time.Time
-	cancel   context.CancelFunc
-	done     chan struct{}
-
-	syncMu  sync.Mutex // serializes passes: the loop's and SyncNow's
-	lastLog logState
+	runner  *linktask.Runner[Config]
+	lastLog linktask.ErrorLog // used by passes alone, which never overlap
 }
 
 // New returns a Syncer with the given options and initial config. It does
@@ -64,7 +55,6 @@ func New(opts Options, cfg Config) *Syncer {
 		linkACLs: opts.LinkACLs,
 		log:      opts.Logger,
 		now:      opts.Now,
-		wake:     make(chan struct{}, 1),
 	}
 	if s.log == nil {
 		s.log = slog.Default()
@@ -72,97 +62,57 @@ func New(opts Options, cfg Config) *Syncer {
 	if s.now == nil {
 		s.now = time.Now
 	}
-	s.cfg = cfg
-	s.task = initialTask(cfg)
+	s.runner = linktask.New(linktask.Spec[Config]{
+		Task:            linkemu.TaskAclSync,
+		Runs:            func(c Config) bool { return c.Enabled && len(c.Filters) > 0 },
+		Initial:         initialTask,
+		Interval:        func(c Config) time.Duration { return c.Interval },
+		DefaultInterval: DefaultInterval,
+		Pass: func(ctx context.Context, c Config) bool {
+			failedPass, _ := s.pass(ctx, c)
+			return failedPass
+		},
+		Now: s.now,
+	}, cfg)
 	return s
 }
 
 func initialTask(cfg Config) linkemu.Task {
 	switch {
 	case !cfg.Enabled:
-		return newTask(linkemu.TaskNotConfigured)
+		return linktask.NewTask(linkemu.TaskAclSync, linkemu.TaskNotConfigured)
 	case len(cfg.Filters) == 0:
-		return newTask(linkemu.TaskInError, linkemu.TaskError{Code: linkemu.TaskErrMisconfiguration, Message: MisconfiguredMessage})
+		return linktask.NewTask(linkemu.TaskAclSync, linkemu.TaskInError, linkemu.TaskError{Code: linkemu.TaskErrMisconfiguration, Message: MisconfiguredMessage})
 	default:
-		return newTask(linkemu.TaskActive)
+		return linktask.NewTask(linkemu.TaskAclSync, linkemu.TaskActive)
 	}
-}
-
-func newTask(state linkemu.TaskState, errs ...linkemu.TaskError) linkemu.Task {
-	return linkemu.Task{Name: linkemu.TaskAclSync, State: state, Errors: append([]linkemu.TaskError{}, errs...)}
 }
 
 // Start starts the sync loop; it runs until ctx is done or Stop is called.
 // Starting a running Syncer does nothing; a stopped one can start again.
-func (s *Syncer) Start(ctx context.Context) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.cancel != nil {
-		return
-	}
-	ctx, s.cancel = context.WithCancel(ctx)
-	s.done = make(chan struct{})
-	go s.run(ctx, s.done)
-}
+func (s *Syncer) Start(ctx context.Context) { s.runner.Start(ctx) }
 
 // Stop stops the loop and waits for it to return. It is idempotent.
-func (s *Syncer) Stop() {
-	s.mu.Lock()
-	cancel, done := s.cancel, s.done
-	s.cancel, s.done = nil, nil
-	s.mu.Unlock()
-	if cancel != nil {
-		cancel()
-		<-done
-	}
-}
+func (s *Syncer) Stop() { s.runner.Stop() }
 
 // Notify asks for a sync pass soon.
-func (s *Syncer) Notify() {
-	select {
-	case s.wake <- struct{}{}:
-	default:
-	}
-}
+func (s *Syncer) Notify() { s.runner.Notify() }
 
 // Reconfigure replaces the config and runs a pass soon.
-func (s *Syncer) Reconfigure(cfg Config) {
-	s.mu.Lock()
-	old := s.cfg
-	s.cfg = cfg
-	if !cfg.Enabled || len(cfg.Filters) == 0 || !old.Enabled || len(old.Filters) == 0 {
-		s.task = initialTask(cfg)
-	}
-	s.mu.Unlock()
-	s.Notify()
-}
+func (s *Syncer) Reconfigure(cfg Config) { s.runner.Reconfigure(cfg) }
 
 // Config returns the current config.
-func (s *Syncer) Config() Config {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.cfg
-}
+func (s *Syncer) Config() Config { return s.runner.Config() }
 
 // Task returns the AclSync task as of the last pass: NOT_CONFIGURED when
 // ACL sync is disabled, IN_ERROR with MISCONFIGURATION_ERROR when it is
 // enabled without filters, IN_ERROR with the errors of the last pass, or
 // ACTIVE. Pass it through linkemu.TaskStatus to apply the link's state.
-func (s *Syncer) Task() linkemu.Task {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	t := s.task
-	t.Errors = append([]linkemu.TaskError{}, t.Errors...)
-	return t
-}
+func (s *Syncer) Task() linkemu.Task { return s.runner.Task() }
 
 // LastSync returns when the last pass without errors finished, or the zero
 // time.
-func (s *Syncer) LastSync() time.Time {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.lastSync
-}
+func (s *Syncer) LastSync() time.Time { return s.runner.LastSync() }
 
 // SyncNow runs one pass now and returns when it is done. It does nothing
 // when ACL sync is disabled, and returns an EINVALID error when it is
@@ -175,52 +125,16 @@ func (s *Syncer) SyncNow(ctx context.Context) error {
 	case len(cfg.Filters) == 0:
 		return linkemu.Errorf(linkemu.EINVALID, "%s", MisconfiguredMessage)
 	}
-	_, err := s.pass(ctx, cfg)
+	var err error
+	s.runner.Exclusive(func() { _, err = s.pass(ctx, cfg) })
 	return err
 }
 
-func (s *Syncer) run(ctx context.Context, done chan struct{}) {
-	defer close(done)
-	timer := time.NewTimer(0)
-	defer timer.Stop()
-	failures := 0
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-s.wake:
-		case <-timer.C:
-		}
-		cfg := s.Config()
-		if !cfg.Enabled || len(cfg.Filters) == 0 {
-			timer.Stop() // nothing to do until Reconfigure
-			failures = 0
-			continue
-		}
-		failedPass, _ := s.pass(ctx, cfg)
-		if ctx.Err() != nil {
-			return
-		}
-		interval := cfg.Interval
-		if interval <= 0 {
-			interval = DefaultInterval
-		}
-		if failedPass {
-			failures++
-		} else {
-			failures = 0
-		}
-		timer.Reset(backoff(interval, failures))
-	}
-}
-
-// pass runs one sync pass and records its outcome in the task. failedPass
-// tells whether the pass as a whole failed, which backs the loop off; ACLs
-// that the destination refused are retried at the normal interval.
+// pass runs one sync pass and records its outcome in the task; it runs
+// inside s.runner.Exclusive. failedPass tells whether the pass as a whole
+// failed, which backs the loop off; ACLs that the destination refused are
+// retried at the normal interval.
 func (s *Syncer) pass(ctx context.Context, cfg Config) (failedPass bool, err error) {
-	s.syncMu.Lock()
-	defer s.syncMu.Unlock()
-
 	res, err := s.syncOnce(ctx, cfg)
 	if ctx.Err() != nil {
 		return false, err // stopping, or the caller gave up: keep the last real status
@@ -228,24 +142,12 @@ func (s *Syncer) pass(ctx context.Context, cfg Config) (failedPass bool, err err
 	failedPass = err != nil
 	var errs []linkemu.TaskError
 	if err != nil {
-		errs = append(errs, taskError(err))
+		errs = append(errs, linktask.TaskError(err))
 	}
 	for _, f := range res.failed {
-		errs = append(errs, taskError(f))
+		errs = append(errs, linktask.TaskError(f))
 	}
-	task := newTask(linkemu.TaskActive)
-	if len(errs) > 0 {
-		task = newTask(linkemu.TaskInError, capErrors(errs)...)
-	}
-
-	s.mu.Lock()
-	if s.cfg.Enabled && len(s.cfg.Filters) > 0 { // a concurrent Reconfigure may have changed that
-		s.task = task
-	}
-	if err == nil && len(res.failed) == 0 {
-		s.lastSync = s.now()
-	}
-	s.mu.Unlock()
+	s.runner.Record(errs, err == nil && len(res.failed) == 0)
 
 	if err == nil && len(res.failed) > 0 {
 		err = errors.Join(res.failed...)
@@ -253,16 +155,3 @@ func (s *Syncer) pass(ctx context.Context, cfg Config) (failedPass bool, err err
 	s.logOutcome(cfg, res, err)
 	return failedPass, err
 }
-
-// backoff returns the wait before the next pass: the interval after a
-// success, doubling with each consecutive failure up to maxBackoff (or the
-// interval, if longer).
-func backoff(interval time.Duration, failures int) time.Duration {
-	d := interval
-	for i := 0; i < failures && d < maxBackoff; i++ {
-		d *= 2
-	}
-	return min(d, max(maxBackoff, interval))
-}
-
-const maxBackoff = 5 * time.Minute

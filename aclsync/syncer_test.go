@@ -14,6 +14,7 @@ import (
 
 	"github.com/linkemu/linkemu"
 	"github.com/linkemu/linkemu/aclsync"
+	"github.com/linkemu/linkemu/internal/kafkatest"
 )
 
 const allACLs = `{"aclFilters":[{"resourceFilter":{"resourceType":"any","patternType":"any"},"accessFilter":{"operation":"any","permissionType":"any"}}]}`
@@ -28,19 +29,19 @@ var (
 )
 
 type fixture struct {
-	src, dst *kfake.Cluster
+	src, dst *kafkatest.Cluster
 	store    *aclsync.MemStore
 }
 
 func newFixture(t *testing.T) fixture {
-	return fixture{src: newCluster(t), dst: newCluster(t), store: &aclsync.MemStore{}}
+	return fixture{src: kafkatest.NewCluster(t), dst: kafkatest.NewCluster(t), store: &aclsync.MemStore{}}
 }
 
 func (f fixture) syncer(t *testing.T, cfg aclsync.Config, linkACLs aclsync.LinkACLsFunc) *aclsync.Syncer {
 	t.Helper()
 	s := aclsync.New(aclsync.Options{
-		Source:      newClient(t, f.src),
-		Destination: newClient(t, f.dst),
+		Source:      f.src.Client(),
+		Destination: f.dst.Client(),
 		Link:        "dst-cluster/my-link",
 		Store:       f.store,
 		LinkACLs:    linkACLs,
@@ -54,7 +55,7 @@ func enabled(t *testing.T, filters string) aclsync.Config {
 	return aclsync.Config{Enabled: true, Interval: 50 * time.Millisecond, Filters: mustACLFilters(t, filters)}
 }
 
-func wantACLs(t *testing.T, c *kfake.Cluster, want ...linkemu.ACLBinding) {
+func wantACLs(t *testing.T, c *kafkatest.Cluster, want ...linkemu.ACLBinding) {
 	t.Helper()
 	if got, want := listACLs(t, c), sorted(want); !reflect.DeepEqual(got, want) {
 		t.Errorf("ACLs\n got: %v\nwant: %v", got, want)

@@ -1,10 +1,10 @@
 package automirror
 
 import (
-	"strconv"
 	"time"
 
 	"github.com/linkemu/linkemu"
+	"github.com/linkemu/linkemu/internal/linktask"
 )
 
 // DefaultInterval is how often a Worker looks for new source topics.
@@ -25,14 +25,10 @@ type Config struct {
 // *linkemu.Error.
 func ConfigFromLinkConfigs(configs map[string]string) (Config, error) {
 	c := Config{Interval: DefaultInterval}
-	if v := configs[linkemu.CfgAutoCreateEnable]; v != "" {
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			return c, linkemu.Errorf(linkemu.EINVALID, "Invalid value %q for %s: use true or false.", v, linkemu.CfgAutoCreateEnable)
-		}
-		c.Enabled = b
-	}
 	var err error
+	if c.Enabled, err = linktask.ParseBool(configs, linkemu.CfgAutoCreateEnable); err != nil {
+		return c, err
+	}
 	c.Filters, err = linkemu.ParseTopicFilters(configs[linkemu.CfgAutoCreateFilters])
 	return c, err
 }

@@ -5,13 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"sync"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/linkemu/linkemu"
+	"github.com/linkemu/linkemu/internal/linktask"
 )
 
 // CreateMirrorFunc creates a mirror topic of sourceTopic on the link, named
@@ -46,16 +46,8 @@ type Worker struct {
 	log           *slog.Logger
 	now           func() time.Time
 
-	wake chan struct{}
-
-	mu     sync.Mutex
-	cfg    Config
-	task   linkemu.Task
-	cancel context.CancelFunc
-	done   chan struct{}
-
-	passMu  sync.Mutex // serializes passes: the loop's and SyncNow's
-	lastLog logState
+	runner  *linktask.Runner[Config]
+	lastLog linktask.ErrorLog // used by passes alone, which never overlap
 }
 
 // New returns a Worker with the given options and initial config. It does
@@ -68,7 +60,6 @@ func New(opts Options, cfg Config) *Worker {
 		create:        opts.CreateMirror,
 		log:           opts.Logger,
 		now:           opts.Now,
-		wake:          make(chan struct{}, 1),
 	}
 	if w.log == nil {
 		w.log = slog.Default()
@@ -76,85 +67,49 @@ func New(opts Options, cfg Config) *Worker {
 	if w.now == nil {
 		w.now = time.Now
 	}
-	w.cfg = cfg
-	w.task = initialTask(cfg)
+	w.runner = linktask.New(linktask.Spec[Config]{
+		Task:            linkemu.TaskAutoCreateMirror,
+		Runs:            func(c Config) bool { return c.Enabled },
+		Initial:         initialTask,
+		Interval:        func(c Config) time.Duration { return c.Interval },
+		DefaultInterval: DefaultInterval,
+		Pass: func(ctx context.Context, c Config) bool {
+			_, failedPass, _ := w.pass(ctx, c)
+			return failedPass
+		},
+		Now: w.now,
+	}, cfg)
 	return w
 }
 
 func initialTask(cfg Config) linkemu.Task {
 	if !cfg.Enabled {
-		return newTask(linkemu.TaskNotConfigured)
+		return linktask.NewTask(linkemu.TaskAutoCreateMirror, linkemu.TaskNotConfigured)
 	}
-	return newTask(linkemu.TaskActive)
-}
-
-func newTask(state linkemu.TaskState, errs ...linkemu.TaskError) linkemu.Task {
-	return linkemu.Task{Name: linkemu.TaskAutoCreateMirror, State: state, Errors: append([]linkemu.TaskError{}, errs...)}
+	return linktask.NewTask(linkemu.TaskAutoCreateMirror, linkemu.TaskActive)
 }
 
 // Start starts the loop; it runs until ctx is done or Stop is called.
 // Starting a running Worker does nothing; a stopped one can start again.
-func (w *Worker) Start(ctx context.Context) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if w.cancel != nil {
-		return
-	}
-	ctx, w.cancel = context.WithCancel(ctx)
-	w.done = make(chan struct{})
-	go w.run(ctx, w.done)
-}
+func (w *Worker) Start(ctx context.Context) { w.runner.Start(ctx) }
 
 // Stop stops the loop and waits for it to return. It is idempotent.
-func (w *Worker) Stop() {
-	w.mu.Lock()
-	cancel, done := w.cancel, w.done
-	w.cancel, w.done = nil, nil
-	w.mu.Unlock()
-	if cancel != nil {
-		cancel()
-		<-done
-	}
-}
+func (w *Worker) Stop() { w.runner.Stop() }
 
 // Notify asks for a pass soon, e.g. because a mirror was deleted.
-func (w *Worker) Notify() {
-	select {
-	case w.wake <- struct{}{}:
-	default:
-	}
-}
+func (w *Worker) Notify() { w.runner.Notify() }
 
 // Reconfigure replaces the config and runs a pass soon.
-func (w *Worker) Reconfigure(cfg Config) {
-	w.mu.Lock()
-	wasEnabled := w.cfg.Enabled
-	w.cfg = cfg
-	if !cfg.Enabled || !wasEnabled {
-		w.task = initialTask(cfg)
-	}
-	w.mu.Unlock()
-	w.Notify()
-}
+func (w *Worker) Reconfigure(cfg Config) { w.runner.Reconfigure(cfg) }
 
 // Config returns the current config.
-func (w *Worker) Config() Config {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.cfg
-}
+func (w *Worker) Config() Config { return w.runner.Config() }
 
 // Task returns the AutoCreateMirror task as of the last pass:
 // NOT_CONFIGURED when auto-create is disabled, IN_ERROR with the errors of
 // the last pass, or ACTIVE. Pass it through linkemu.TaskStatus to apply the
 // link's state.
-func (w *Worker) Task() linkemu.Task {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	t := w.task
-	t.Errors = append([]linkemu.TaskError{}, t.Errors...)
-	return t
-}
+func (w *Worker) Task() linkemu.Task { return w.runner.Task() }
 
 // SyncNow runs one pass now and returns the source topics it mirrored. It
 // does nothing when auto-create is disabled.
@@ -163,52 +118,17 @@ func (w *Worker) SyncNow(ctx context.Context) ([]string, error) {
 	if !cfg.Enabled {
 		return nil, nil
 	}
-	created, _, err := w.pass(ctx, cfg)
+	var created []string
+	var err error
+	w.runner.Exclusive(func() { created, _, err = w.pass(ctx, cfg) })
 	return created, err
 }
 
-func (w *Worker) run(ctx context.Context, done chan struct{}) {
-	defer close(done)
-	timer := time.NewTimer(0)
-	defer timer.Stop()
-	failures := 0
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-w.wake:
-		case <-timer.C:
-		}
-		cfg := w.Config()
-		if !cfg.Enabled {
-			timer.Stop() // wait for Reconfigure
-			failures = 0
-			continue
-		}
-		_, failedPass, _ := w.pass(ctx, cfg)
-		if ctx.Err() != nil {
-			return
-		}
-		interval := cfg.Interval
-		if interval <= 0 {
-			interval = DefaultInterval
-		}
-		if failedPass {
-			failures++
-		} else {
-			failures = 0
-		}
-		timer.Reset(backoff(interval, failures))
-	}
-}
-
-// pass runs one pass and records its outcome in the task. failedPass tells
-// whether the pass as a whole failed, which backs the loop off; topics that
-// could not be mirrored are retried at the normal interval.
+// pass runs one pass and records its outcome in the task; it runs inside
+// w.runner.Exclusive. failedPass tells whether the pass as a whole failed,
+// which backs the loop off; topics that could not be mirrored are retried
+// at the normal interval.
 func (w *Worker) pass(ctx context.Context, cfg Config) (created []string, failedPass bool, err error) {
-	w.passMu.Lock()
-	defer w.passMu.Unlock()
-
 	created, failed, err := w.once(ctx, cfg)
 	if ctx.Err() != nil {
 		return created, false, err // stopping, or the caller gave up: keep the last real status
@@ -221,15 +141,7 @@ func (w *Worker) pass(ctx context.Context, cfg Config) (created []string, failed
 	for _, f := range failed {
 		errs = append(errs, taskError(f))
 	}
-	task := newTask(linkemu.TaskActive)
-	if len(errs) > 0 {
-		task = newTask(linkemu.TaskInError, capErrors(errs)...)
-	}
-	w.mu.Lock()
-	if w.cfg.Enabled { // a concurrent Reconfigure may have disabled auto-create
-		w.task = task
-	}
-	w.mu.Unlock()
+	w.runner.Record(errs, err == nil && len(failed) == 0)
 
 	if err == nil && len(failed) > 0 {
 		err = errors.Join(failed...)
@@ -303,16 +215,3 @@ func (e *createError) Error() string {
 }
 
 func (e *createError) Unwrap() error { return e.err }
-
-// backoff returns the wait before the next pass: the interval after a
-// success, doubling with each consecutive failure up to maxBackoff (or the
-// interval, if longer).
-func backoff(interval time.Duration, failures int) time.Duration {
-	d := interval
-	for i := 0; i < failures && d < maxBackoff; i++ {
-		d *= 2
-	}
-	return min(d, max(maxBackoff, interval))
-}
-
-const maxBackoff = 5 * time.Minute

@@ -18,6 +18,7 @@ import (
 
 	"github.com/linkemu/linkemu"
 	"github.com/linkemu/linkemu/automirror"
+	"github.com/linkemu/linkemu/internal/kafkatest"
 )
 
 // fakeLink stands in for the manager: it keeps the link's mirrors and
@@ -66,27 +67,17 @@ func (l *fakeLink) deleteMirror(name string) {
 	l.mirrors = slices.DeleteFunc(l.mirrors, func(m *linkemu.Mirror) bool { return m.Name == name })
 }
 
-func newSource(t *testing.T, topics ...string) *kfake.Cluster {
+func newSource(t *testing.T, topics ...string) *kafkatest.Cluster {
 	t.Helper()
-	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(1, topics...))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(c.Close)
-	return c
+	return kafkatest.NewCluster(t, kafkatest.WithKfake(kfake.SeedTopics(1, topics...)))
 }
 
-func newWorker(t *testing.T, src *kfake.Cluster, l *fakeLink, sourceMirrors []string, cfg automirror.Config) *automirror.Worker {
+func newWorker(t *testing.T, src *kafkatest.Cluster, l *fakeLink, sourceMirrors []string, cfg automirror.Config) *automirror.Worker {
 	t.Helper()
-	// kgo answers metadata requests from a cache younger than
-	// MetadataMinAge (5s by default); new topics should show up at once.
-	cl, err := kgo.NewClient(kgo.SeedBrokers(src.ListenAddrs()...), kgo.MetadataMinAge(10*time.Millisecond))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(cl.Close)
 	w := automirror.New(automirror.Options{
-		Source:        cl,
+		// kgo answers metadata requests from a cache younger than
+		// MetadataMinAge (5s by default); new topics should show up at once.
+		Source:        src.Client(kgo.MetadataMinAge(10 * time.Millisecond)),
 		Mirrors:       l.Mirrors,
 		SourceMirrors: func(context.Context) ([]string, error) { return sourceMirrors, nil },
 		CreateMirror:  l.CreateMirror,
@@ -172,9 +163,7 @@ func TestWorkerPicksUpNewTopicsAndReportsErrors(t *testing.T) {
 	// Topics created later on the source follow; one clashes with a
 	// regular topic on the destination.
 	for _, topic := range []string{"payments", "refunds"} {
-		if err := src.CreateTopic(topic, 1, nil); err != nil {
-			t.Fatal(err)
-		}
+		src.CreateTopic(topic, 1, nil)
 	}
 	waitFor(t, func() string {
 		if got := l.mirrored(); !reflect.DeepEqual(got, []string{"orders", "refunds"}) {

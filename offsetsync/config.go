@@ -1,10 +1,10 @@
 package offsetsync
 
 import (
-	"strconv"
 	"time"
 
 	"github.com/linkemu/linkemu"
+	"github.com/linkemu/linkemu/internal/linktask"
 )
 
 // DefaultInterval is the default of consumer.offset.sync.ms.
@@ -44,21 +44,16 @@ func (c Config) topicType() string {
 func ConfigFromLinkConfigs(configs map[string]string) (Config, error) {
 	var c Config
 	var err error
-	if c.Enabled, err = parseBool(configs, linkemu.CfgOffsetSyncEnable); err != nil {
+	if c.Enabled, err = linktask.ParseBool(configs, linkemu.CfgOffsetSyncEnable); err != nil {
 		return c, err
 	}
-	c.Interval = DefaultInterval
-	if v, ok := configs[linkemu.CfgOffsetSyncMs]; ok {
-		ms, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || ms <= 0 {
-			return c, linkemu.Errorf(linkemu.EINVALID, "Invalid value %q for %s: use a positive number of milliseconds, e.g. 30000.", v, linkemu.CfgOffsetSyncMs)
-		}
-		c.Interval = time.Duration(ms) * time.Millisecond
+	if c.Interval, err = linktask.ParseInterval(configs, linkemu.CfgOffsetSyncMs, DefaultInterval); err != nil {
+		return c, err
 	}
 	if c.Filters, err = linkemu.ParseGroupFilters(configs[linkemu.CfgOffsetGroupFilter]); err != nil {
 		return c, err
 	}
-	prefixGroups, err := parseBool(configs, linkemu.CfgConsumerGroupPrefix)
+	prefixGroups, err := linktask.ParseBool(configs, linkemu.CfgConsumerGroupPrefix)
 	if err != nil {
 		return c, err
 	}
@@ -66,16 +61,4 @@ func ConfigFromLinkConfigs(configs map[string]string) (Config, error) {
 		c.GroupPrefix = configs[linkemu.CfgClusterLinkPrefix]
 	}
 	return c, nil
-}
-
-func parseBool(configs map[string]string, name string) (bool, error) {
-	v, ok := configs[name]
-	if !ok || v == "" {
-		return false, nil
-	}
-	b, err := strconv.ParseBool(v)
-	if err != nil {
-		return false, linkemu.Errorf(linkemu.EINVALID, "Invalid value %q for %s: use true or false.", v, name)
-	}
-	return b, nil
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strconv"
 	"testing"
 	"time"
 
@@ -15,33 +14,18 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/linkemu/linkemu"
+	"github.com/linkemu/linkemu/internal/kafkatest"
 )
 
 // newCluster starts a one-broker kfake cluster on loopback with the given
 // topics of two partitions each.
-func newCluster(t *testing.T, topics ...string) *kfake.Cluster {
+func newCluster(t *testing.T, topics ...string) *kafkatest.Cluster {
 	t.Helper()
-	opts := []kfake.Opt{kfake.NumBrokers(1)}
+	var opts []kafkatest.Option
 	if len(topics) > 0 {
-		opts = append(opts, kfake.SeedTopics(2, topics...))
+		opts = append(opts, kafkatest.WithKfake(kfake.SeedTopics(2, topics...)))
 	}
-	c, err := kfake.NewCluster(opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(c.Close)
-	return c
-}
-
-func newClient(t *testing.T, c *kfake.Cluster, opts ...kgo.Opt) *kgo.Client {
-	t.Helper()
-	opts = append([]kgo.Opt{kgo.SeedBrokers(c.ListenAddrs()...), kgo.RecordPartitioner(kgo.ManualPartitioner())}, opts...)
-	cl, err := kgo.NewClient(opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(cl.Close)
-	return cl
+	return kafkatest.NewCluster(t, opts...)
 }
 
 func testContext(t *testing.T) context.Context {
@@ -52,27 +36,21 @@ func testContext(t *testing.T) context.Context {
 }
 
 // produce writes n records to each listed partition of topic.
-func produce(t *testing.T, c *kfake.Cluster, topic string, n int, partitions ...int32) {
+func produce(t *testing.T, c *kafkatest.Cluster, topic string, n int, partitions ...int32) {
 	t.Helper()
-	cl := newClient(t, c)
-	var rs []*kgo.Record
+	cl := c.Client(kafkatest.Partitioned())
 	for _, p := range partitions {
-		for i := range n {
-			rs = append(rs, &kgo.Record{Topic: topic, Partition: p, Value: []byte(strconv.Itoa(i))})
-		}
-	}
-	if err := cl.ProduceSync(testContext(t), rs...).FirstErr(); err != nil {
-		t.Fatalf("produce to %s: %v", topic, err)
+		kafkatest.Produce(t, cl, topic, kafkatest.ToPartition(kafkatest.Plain(n, 0), p)...)
 	}
 }
 
 // commitAsGroup joins group with a real group consumer, consumes topic and
 // commits, for each partition p in upTo, the offset upTo[p]; then it leaves
 // the group, which is left Empty with those commits.
-func commitAsGroup(t *testing.T, c *kfake.Cluster, group, topic string, upTo map[int32]int64) {
+func commitAsGroup(t *testing.T, c *kafkatest.Cluster, group, topic string, upTo map[int32]int64) {
 	t.Helper()
 	ctx := testContext(t)
-	cl := newClient(t, c, kgo.ConsumerGroup(group), kgo.ConsumeTopics(topic), kgo.DisableAutoCommit(),
+	cl := c.Client(kgo.ConsumerGroup(group), kgo.ConsumeTopics(topic), kgo.DisableAutoCommit(),
 		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()), kgo.FetchMaxWait(100*time.Millisecond))
 	defer cl.Close()
 	want := make(map[int32]*kgo.Record)
@@ -98,10 +76,10 @@ func commitAsGroup(t *testing.T, c *kfake.Cluster, group, topic string, upTo map
 
 // joinGroup starts a live member of group on c that stays until the test
 // ends, and waits for the group to be stable.
-func joinGroup(t *testing.T, c *kfake.Cluster, group, topic string) {
+func joinGroup(t *testing.T, c *kafkatest.Cluster, group, topic string) {
 	t.Helper()
 	ctx := testContext(t)
-	cl := newClient(t, c, kgo.ConsumerGroup(group), kgo.ConsumeTopics(topic), kgo.DisableAutoCommit(),
+	cl := c.Client(kgo.ConsumerGroup(group), kgo.ConsumeTopics(topic), kgo.DisableAutoCommit(),
 		kgo.FetchMaxWait(100*time.Millisecond))
 	go func() {
 		for !cl.PollFetches(ctx).IsClientClosed() && ctx.Err() == nil {
@@ -114,10 +92,10 @@ func joinGroup(t *testing.T, c *kfake.Cluster, group, topic string) {
 
 // committed returns the committed offsets of group on c, by topic and
 // partition.
-func committed(t *testing.T, c *kfake.Cluster, group string) map[string]map[int32]int64 {
+func committed(t *testing.T, c *kafkatest.Cluster, group string) map[string]map[int32]int64 {
 	t.Helper()
 	out := make(map[string]map[int32]int64)
-	resps, err := kadm.NewClient(newClient(t, c)).FetchOffsets(testContext(t), group)
+	resps, err := c.Admin().FetchOffsets(testContext(t), group)
 	if errors.Is(err, kerr.GroupIDNotFound) {
 		return out
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kerr"
 
 	"github.com/linkemu/linkemu"
+	"github.com/linkemu/linkemu/internal/linktask"
 )
 
 // result is what one pass did, for the task and the logs.
@@ -217,7 +218,7 @@ func (r result) taskErrors() []linkemu.TaskError {
 		})
 	}
 	for _, f := range r.failed {
-		errs = append(errs, taskError(f.err))
+		errs = append(errs, linktask.TaskError(f.err))
 	}
 	return errs
 }

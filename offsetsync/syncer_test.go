@@ -13,6 +13,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/linkemu/linkemu"
+	"github.com/linkemu/linkemu/internal/kafkatest"
 	"github.com/linkemu/linkemu/offsetsync"
 )
 
@@ -21,7 +22,7 @@ const allGroups = `{"groupFilters":[{"name":"*","patternType":"LITERAL","filterT
 // link is a source and a destination cluster with topic orders on both,
 // holding the same 10 records in each of its two partitions.
 type link struct {
-	src, dst *kfake.Cluster
+	src, dst *kafkatest.Cluster
 }
 
 func newLink(t *testing.T, mirrorName string) link {
@@ -35,8 +36,8 @@ func newLink(t *testing.T, mirrorName string) link {
 func (l link) syncer(t *testing.T, ms offsetsync.MirrorsFunc, cfg offsetsync.Config, translate offsetsync.TranslateFunc) *offsetsync.Syncer {
 	t.Helper()
 	s := offsetsync.New(offsetsync.Options{
-		Source:      newClient(t, l.src),
-		Destination: newClient(t, l.dst),
+		Source:      l.src.Client(),
+		Destination: l.dst.Client(),
 		Mirrors:     ms,
 		Translate:   translate,
 		Logger:      testLogger(t),
@@ -181,7 +182,7 @@ func TestSyncTranslatesOffsets(t *testing.T) {
 
 func TestSyncOnlyMirrorsThatAreSyncable(t *testing.T) {
 	src, dst := newCluster(t, "orders", "payments"), newCluster(t, "orders", "payments")
-	for _, c := range []*kfake.Cluster{src, dst} {
+	for _, c := range []*kafkatest.Cluster{src, dst} {
 		produce(t, c, "orders", 5, 0, 1)
 		produce(t, c, "payments", 5, 0, 1)
 	}

@@ -9,13 +9,9 @@ import (
 
 // Link returns the link name on cluster, with its configs.
 func (t *Tx) Link(cluster, name string) (*linkemu.Link, error) {
-	b, err := t.nested(false, bucketLinks, cluster)
+	v, err := t.value(bucketLinks, cluster, name)
 	if err != nil {
 		return nil, err
-	}
-	var v []byte
-	if b != nil {
-		v = b.Get([]byte(name))
 	}
 	if v == nil {
 		return nil, linkemu.Errorf(linkemu.ENOTFOUND, "Cluster link '%s' not found on cluster %s.", name, cluster)
@@ -39,12 +35,8 @@ func (t *Tx) Link(cluster, name string) (*linkemu.Link, error) {
 // Links returns the links of cluster sorted by name; every link of every
 // cluster when cluster is "".
 func (t *Tx) Links(cluster string) ([]*linkemu.Link, error) {
-	clusters := []string{cluster}
-	if cluster == "" {
-		clusters = t.childBuckets(bucketLinks)
-	}
 	var out []*linkemu.Link
-	for _, c := range clusters {
+	for _, c := range t.clusters(bucketLinks, cluster) {
 		b, err := t.nested(false, bucketLinks, c)
 		if err != nil {
 			return nil, err
@@ -139,14 +131,4 @@ func (t *Tx) DeleteLink(cluster, name string) error {
 		return parent.DeleteBucket([]byte(name))
 	}
 	return nil
-}
-
-// childBuckets lists the names of the buckets directly under top.
-func (t *Tx) childBuckets(top []byte) []string {
-	var out []string
-	_ = t.tx.Bucket(top).ForEachBucket(func(k []byte) error {
-		out = append(out, string(k))
-		return nil
-	})
-	return out
 }

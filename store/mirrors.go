@@ -9,13 +9,9 @@ import (
 
 // Mirror returns the mirror topic name on cluster.
 func (t *Tx) Mirror(cluster, name string) (*linkemu.Mirror, error) {
-	b, err := t.nested(false, bucketMirrors, cluster)
+	v, err := t.value(bucketMirrors, cluster, name)
 	if err != nil {
 		return nil, err
-	}
-	var v []byte
-	if b != nil {
-		v = b.Get([]byte(name))
 	}
 	if v == nil {
 		return nil, linkemu.Errorf(linkemu.ENOTFOUND, "Mirror topic '%s' not found on cluster %s.", name, cluster)
@@ -27,12 +23,8 @@ func (t *Tx) Mirror(cluster, name string) (*linkemu.Mirror, error) {
 // Mirrors returns the mirror topics of cluster, sorted by name: those of one
 // link when link is not "", every cluster's when cluster is "".
 func (t *Tx) Mirrors(cluster, link string) ([]*linkemu.Mirror, error) {
-	clusters := []string{cluster}
-	if cluster == "" {
-		clusters = t.childBuckets(bucketMirrors)
-	}
 	var out []*linkemu.Mirror
-	for _, c := range clusters {
+	for _, c := range t.clusters(bucketMirrors, cluster) {
 		b, err := t.nested(false, bucketMirrors, c)
 		if err != nil {
 			return nil, err

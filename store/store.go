@@ -146,3 +146,32 @@ func (t *Tx) nested(create bool, top []byte, keys ...string) (*bolt.Bucket, erro
 	}
 	return b, nil
 }
+
+// value returns the value of name in the bucket top/cluster, or nil. Like
+// every bbolt value, it is valid only until the transaction ends.
+func (t *Tx) value(top []byte, cluster, name string) ([]byte, error) {
+	b, err := t.nested(false, top, cluster)
+	if err != nil || b == nil {
+		return nil, err
+	}
+	return b.Get([]byte(name)), nil
+}
+
+// clusters returns cluster, or when it is "" every cluster that has a
+// bucket under top.
+func (t *Tx) clusters(top []byte, cluster string) []string {
+	if cluster == "" {
+		return t.childBuckets(top)
+	}
+	return []string{cluster}
+}
+
+// childBuckets lists the names of the buckets directly under top.
+func (t *Tx) childBuckets(top []byte) []string {
+	var out []string
+	_ = t.tx.Bucket(top).ForEachBucket(func(k []byte) error {
+		out = append(out, string(k))
+		return nil
+	})
+	return out
+}

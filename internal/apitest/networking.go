@@ -2,22 +2,15 @@ package apitest
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"strings"
-	"sync"
 	"testing"
 
 	networkingv1 "github.com/confluentinc/ccloud-sdk-go-v2/networking/v1"
 	networkingapi "github.com/confluentinc/ccloud-sdk-go-v2/networking/v1/api"
-	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/getkin/kin-openapi/openapi3filter"
-	"github.com/getkin/kin-openapi/routers"
-	"github.com/getkin/kin-openapi/routers/gorillamux"
 )
 
 // NetworkingSDK returns Confluent's networking/v1 Go client (the version
@@ -51,14 +44,8 @@ func (c checkingTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	return resp, nil
 }
 
-var (
-	netSpecOnce   sync.Once
-	netSpecRouter routers.Router
-	netSpecErr    error
-)
-
-// cloudAPIHost is the server of Confluent's networking spec.
-const cloudAPIHost = "https://api.confluent.cloud"
+// networkingSpec is Confluent's networking/v1 spec.
+var networkingSpec = &openAPISpec{data: networkingapi.GetSpec, host: "https://api.confluent.cloud"}
 
 // ValidateNetworkingSpec checks a /networking/v1 response against the
 // OpenAPI spec shipped in ccloud-sdk-go-v2/networking v0.14.0: its body must
@@ -73,33 +60,7 @@ func ValidateNetworkingSpec(t testing.TB, r *Response) {
 }
 
 func networkingSpecError(r *Response) error {
-	netSpecOnce.Do(func() {
-		doc, err := openapi3.NewLoader().LoadFromData(networkingapi.GetSpec())
-		if err != nil {
-			netSpecErr = err
-			return
-		}
-		netSpecRouter, netSpecErr = gorillamux.NewRouter(doc)
-	})
-	if netSpecErr != nil {
-		return netSpecErr
-	}
-	u, _ := url.Parse(cloudAPIHost + r.Req.URL.Path)
-	u.RawQuery = r.Req.URL.RawQuery
-	req, _ := http.NewRequest(r.Req.Method, u.String(), nil)
-	req.Header = r.Req.Header.Clone()
-	route, params, err := netSpecRouter.FindRoute(req)
-	if err != nil {
-		return err
-	}
-	in := &openapi3filter.RequestValidationInput{
-		Request: req, PathParams: params, Route: route,
-		Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, IncludeResponseStatus: true},
-	}
-	err = openapi3filter.ValidateResponse(context.Background(), &openapi3filter.ResponseValidationInput{
-		RequestValidationInput: in, Status: r.Status, Header: r.Header,
-		Body: io.NopCloser(bytes.NewReader(r.Body)), Options: in.Options,
-	})
+	err := networkingSpec.validate(r, r.Req.URL.Path, r.Body)
 	if err != nil && r.Status >= 400 && strings.Contains(err.Error(), "status is not supported") {
 		return failureShape(r.Body)
 	}

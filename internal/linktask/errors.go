@@ -1,26 +1,26 @@
-package aclsync
+package linktask
 
 import (
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/twmb/franz-go/pkg/kerr"
 
 	"github.com/linkemu/linkemu"
 )
 
-// taskErrSecurityDisabled is Confluent's task error code for a cluster
-// without an authorizer; linkemu's task.go lists only the common codes.
-const taskErrSecurityDisabled = "SECURITY_DISABLED_ERROR"
-
 // maxTaskErrors caps the errors a task reports; the rest are counted in one
 // SUPPRESSED_ERRORS entry.
 const maxTaskErrors = 10
 
-// taskError classifies err as a task error with a code of Confluent's
-// LinkTaskErrorCode enum.
-func taskError(err error) linkemu.TaskError {
+// taskErrSecurityDisabled is Confluent's task error code for a cluster
+// without an authorizer; linkemu's task.go lists only the common codes.
+const taskErrSecurityDisabled = "SECURITY_DISABLED_ERROR"
+
+// TaskError classifies err as a task error with a code of Confluent's
+// LinkTaskErrorCode enum, by the Kafka error in its chain; any other error
+// is an INTERNAL_ERROR. The message is err's.
+func TaskError(err error) linkemu.TaskError {
 	code := linkemu.TaskErrInternal
 	switch {
 	case errors.Is(err, kerr.SaslAuthenticationFailed), errors.Is(err, kerr.IllegalSaslState),
@@ -32,12 +32,33 @@ func taskError(err error) linkemu.TaskError {
 		code = linkemu.TaskErrAuthorization
 	case errors.Is(err, kerr.SecurityDisabled):
 		code = taskErrSecurityDisabled
+	case errors.Is(err, kerr.UnknownTopicOrPartition), errors.Is(err, kerr.UnknownTopicID):
+		code = linkemu.TaskErrUnknownTopic
+	case errors.Is(err, kerr.TopicAlreadyExists):
+		code = linkemu.TaskErrTopicExists
+	case errors.Is(err, kerr.InvalidTopicException):
+		code = linkemu.TaskErrInvalidTopic
 	case errors.Is(err, kerr.InvalidRequest):
 		code = linkemu.TaskErrInvalidRequest
 	case errors.Is(err, kerr.PolicyViolation):
 		code = linkemu.TaskErrPolicyViolation
 	}
 	return linkemu.TaskError{Code: code, Message: err.Error()}
+}
+
+// NewTask returns the task name in state with errs; its Errors is never nil.
+func NewTask(name string, state linkemu.TaskState, errs ...linkemu.TaskError) linkemu.Task {
+	return linkemu.Task{Name: name, State: state, Errors: append([]linkemu.TaskError{}, errs...)}
+}
+
+// passTask returns the task name after a pass with errs: ACTIVE without
+// errors, else IN_ERROR with the first errors and one SUPPRESSED_ERRORS
+// entry that counts the rest.
+func passTask(name string, errs []linkemu.TaskError) linkemu.Task {
+	if len(errs) == 0 {
+		return NewTask(name, linkemu.TaskActive)
+	}
+	return NewTask(name, linkemu.TaskInError, capErrors(errs)...)
 }
 
 // capErrors keeps the first maxTaskErrors errors and counts the rest.
@@ -50,32 +71,4 @@ func capErrors(errs []linkemu.TaskError) []linkemu.TaskError {
 		Code:    linkemu.TaskErrSuppressed,
 		Message: fmt.Sprintf("%d more errors were suppressed.", len(errs)-maxTaskErrors),
 	})
-}
-
-// logState rate-limits error logs: an error is logged when it differs from
-// the last one logged, or when errLogEvery has passed.
-type logState struct {
-	msg string
-	at  time.Time
-}
-
-const errLogEvery = time.Minute
-
-func (s *Syncer) logOutcome(cfg Config, res result, err error) {
-	if err == nil {
-		if s.lastLog.msg != "" {
-			s.log.Info("ACL sync recovered")
-		}
-		s.lastLog = logState{}
-		if res.created > 0 || res.deleted > 0 {
-			s.log.Info("ACLs synced", "created", res.created, "deleted", res.deleted)
-		}
-		return
-	}
-	now := s.now()
-	if err.Error() == s.lastLog.msg && now.Sub(s.lastLog.at) < errLogEvery {
-		return
-	}
-	s.lastLog = logState{msg: err.Error(), at: now}
-	s.log.Error("ACL sync failed", "error", err, "created", res.created, "deleted", res.deleted, "interval", cfg.Interval)
 }
