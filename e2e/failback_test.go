@@ -92,7 +92,9 @@ func values(prefix string, from, to int) []*kgo.Record {
 	return out
 }
 
-func itoa(i int) string { return string(rune('0'+i/100%10)) + string(rune('0'+i/10%10)) + string(rune('0'+i%10)) }
+func itoa(i int) string {
+	return string(rune('0'+i/100%10)) + string(rune('0'+i/10%10)) + string(rune('0'+i%10))
+}
 
 // TestActivePassiveFailoverAndFailback runs the whole DR playbook on one
 // topic: mirror east to west, take east down, fail over, move producers and
