@@ -76,7 +76,10 @@ func TestOpenTransaction(t *testing.T) {
 	kafkatest.Produce(t, tx, "t", kafkatest.Plain(4, 10)...)
 	kafkatest.Produce(t, e.srcCl, "t", kafkatest.Plain(2, 10)...) // non-transactional, after the open data
 	eventually(t, waitLong, e.synced(w, "t", 1))
-	kafkatest.AssertExact(t, e.srcCl, e.dstCl, "t", "t") // last stable offsets are 0 on both
+	// Exact, last stable offsets included (0 on both sides). Waiting for it
+	// rather than asserting it once keeps a loaded machine from catching the
+	// status a moment ahead of what a new consumer reads.
+	kafkatest.WaitExact(t, e.srcCl, e.dstCl, "t", "t", waitLong)
 
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
