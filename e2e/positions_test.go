@@ -19,17 +19,17 @@ import (
 // Positions in topics, for the checks that a consumer group resumes exactly
 // where it left off on the other cluster.
 
-// tp is a topic partition.
-type tp struct {
+// topicPart is a topic partition.
+type topicPart struct {
 	topic     string
 	partition int32
 }
 
-func (p tp) String() string { return fmt.Sprintf("%s/%d", p.topic, p.partition) }
+func (p topicPart) String() string { return fmt.Sprintf("%s/%d", p.topic, p.partition) }
 
 // positions maps partitions to offsets: a group's committed offsets, or log
 // end offsets.
-type positions map[tp]int64
+type positions map[topicPart]int64
 
 // renamed returns p with its topics renamed through names, as the same
 // positions read on the other cluster (offsets are equal across a mirror).
@@ -38,14 +38,14 @@ func (p positions) renamed(names map[string]string) positions {
 	out := make(positions, len(p))
 	for k, v := range p {
 		if n, ok := names[k.topic]; ok {
-			out[tp{n, k.partition}] = v
+			out[topicPart{n, k.partition}] = v
 		}
 	}
 	return out
 }
 
 func (p positions) String() string {
-	keys := slices.SortedFunc(maps.Keys(p), func(a, b tp) int {
+	keys := slices.SortedFunc(maps.Keys(p), func(a, b topicPart) int {
 		return cmp.Or(strings.Compare(a.topic, b.topic), cmp.Compare(a.partition, b.partition))
 	})
 	s := "{"
@@ -76,7 +76,7 @@ func committed(t *testing.T, bootstrap, group string) positions {
 	out := make(positions)
 	resp.Each(func(o kadm.OffsetResponse) {
 		if o.Err == nil && o.At >= 0 {
-			out[tp{o.Topic, o.Partition}] = o.At
+			out[topicPart{o.Topic, o.Partition}] = o.At
 		}
 	})
 	return out
@@ -97,7 +97,7 @@ func ends(t *testing.T, bootstrap string, topics ...string) positions {
 		t.Fatalf("end offsets of %v: %v", topics, err)
 	}
 	out := make(positions)
-	listed.Each(func(o kadm.ListedOffset) { out[tp{o.Topic, o.Partition}] = o.Offset })
+	listed.Each(func(o kadm.ListedOffset) { out[topicPart{o.Topic, o.Partition}] = o.Offset })
 	return out
 }
 
@@ -166,7 +166,7 @@ func resumeExactly(t *testing.T, bootstrap, group string, from positions, topics
 			t.Fatalf("group %s on %s stopped at %v, want %v", group, bootstrap, next, end)
 		}
 		fs.EachRecord(func(r *kgo.Record) {
-			p := tp{r.Topic, r.Partition}
+			p := topicPart{r.Topic, r.Partition}
 			switch want := next[p]; {
 			case r.Offset < want:
 				t.Fatalf("group %s on %s read %s offset %d (%s) again: it had read up to %d", group, bootstrap, p, r.Offset, r.Value, want)

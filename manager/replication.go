@@ -19,7 +19,7 @@ func (rt *linkRuntime) startReplication(ctx context.Context, local *kgo.Client) 
 		Source:             rt.remote,
 		Dest:               local,
 		Store:              replicationStore{s: m.store, cluster: l.ClusterID},
-		Logger:             m.log.With(slog.String("cluster", l.ClusterID), slog.String("link", l.Name)),
+		Logger:             m.log.With(slog.String("cluster", l.ClusterID)), // the worker adds the link
 		ConfigSyncInterval: l.ConfigDuration(linkemu.CfgTopicConfigSyncMs),
 		ConfigSyncInclude:  l.ConfigList(linkemu.CfgTopicConfigSyncInclude),
 		OnChange:           rt.m.cfg.OnMirrorChange,

@@ -140,6 +140,10 @@ func (rt *linkRuntime) probe(ctx context.Context) linkHealth {
 			return linkHealth{state: linkemu.LinkUnavailable, err: linkemu.LinkErrBootstrapTCPConnection, message: linkemu.ErrorMessage(err), blocked: true}
 		}
 	}
+	if local, err := rt.m.clusters.Get(l.ClusterID); err == nil && local.Embedded != nil && !local.Embedded.Running() {
+		return linkHealth{state: linkemu.LinkUnavailable, err: linkemu.LinkErrBootstrapTCPConnection, blocked: true,
+			message: fmt.Sprintf("Cluster %s, where this side of the link lives, is down.", l.ClusterID)}
+	}
 	if h, missing := rt.m.peerMissing(l); missing {
 		return h
 	}
