@@ -2,7 +2,7 @@
 GO ?= go
 BIN := bin/emulator
 
-.PHONY: run build test test-testcontainers vet bench lint docker clean
+.PHONY: run build test test-testcontainers vet bench docker clean
 
 ## run: start the emulator with two embedded clusters (REST on :8090)
 run:
@@ -24,7 +24,7 @@ test-testcontainers:
 vet:
 	$(GO) vet ./...
 
-## bench: replication and REST benchmarks (see docs/benchmarks.md)
+## bench: replication throughput, latency and scale (see docs/benchmarks.md)
 bench:
 	$(GO) run ./cmd/linkemu-bench
 
