@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/linkemu/linkemu/emulator"
 	"github.com/linkemu/linkemu/internal/apitest"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
@@ -19,21 +18,6 @@ import (
 
 // Helpers of the link task tests (offset sync, ACL sync, auto-create and
 // task status). They build on lab (mirrors_test.go).
-
-// newLabWith is newLab with emulator options.
-func newLabWith(t *testing.T, opts emulator.Options, linkConfigs ...map[string]string) *lab {
-	t.Helper()
-	env := apitest.Start(t, opts)
-	l := &lab{Env: env, east: client(t, env.Bootstrap("lkc-east")), west: client(t, env.Bootstrap("lkc-west"))}
-	var cfgs []map[string]string
-	for _, c := range linkConfigs {
-		for k, v := range c {
-			cfgs = append(cfgs, map[string]string{"name": k, "value": v})
-		}
-	}
-	l.mustStatus(t, 204, http.MethodPost, apitest.ClusterPath("lkc-west", "/links?link_name=east-to-west"), map[string]any{"source_cluster_id": "lkc-east", "configs": cfgs})
-	return l
-}
 
 // logWatch is a slog.Handler that remembers the messages of the error
 // records the emulator logs.

@@ -25,7 +25,13 @@ type lab struct {
 
 func newLab(t *testing.T, linkConfigs ...map[string]string) *lab {
 	t.Helper()
-	env := apitest.Start(t, emulator.Options{})
+	return newLabWith(t, emulator.Options{}, linkConfigs...)
+}
+
+// newLabWith is newLab with emulator options.
+func newLabWith(t *testing.T, opts emulator.Options, linkConfigs ...map[string]string) *lab {
+	t.Helper()
+	env := apitest.Start(t, opts)
 	l := &lab{Env: env, east: client(t, env.Bootstrap("lkc-east")), west: client(t, env.Bootstrap("lkc-west"))}
 	var cfgs []map[string]string
 	for _, c := range linkConfigs {
