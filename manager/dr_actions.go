@@ -121,7 +121,7 @@ func (m *Manager) reverseOne(ctx context.Context, l, peer *linkemu.Link, name st
 	// 2. The local mirror catches up with the now still remote topic.
 	m.mu.Unlock()
 	cctx, cancel := context.WithTimeout(ctx, PromoteTimeout)
-	err = catchUp(cctx, rt, name)
+	err = rt.repl.CatchUp(cctx, name)
 	cancel()
 	m.mu.Lock()
 	if err != nil {

@@ -292,7 +292,7 @@ func (m *Manager) promote(ctx context.Context, cluster, link string, names []str
 	m.mu.Unlock()
 	cctx, cancel := context.WithTimeout(ctx, PromoteTimeout)
 	for _, i := range todo {
-		caught[i] = catchUp(cctx, rt, names[i])
+		caught[i] = rt.repl.CatchUp(cctx, names[i])
 	}
 	cancel()
 	m.mu.Lock()
@@ -308,21 +308,6 @@ func (m *Manager) promote(ctx context.Context, cluster, link string, names []str
 			}
 		}
 		results[i].Err = m.stopMirror(ctx, cluster, link, names[i], true)
-	}
-}
-
-// catchUp waits for the worker to run a mirror it was just handed, then for
-// the mirror to catch up with its source.
-func catchUp(ctx context.Context, rt *linkRuntime, name string) error {
-	for {
-		if _, running := rt.repl.Status(name); running {
-			return rt.repl.CatchUp(ctx, name)
-		}
-		select {
-		case <-ctx.Done():
-			return linkemu.Errorf(linkemu.EUNAVAILABLE, "Mirror topic '%s' did not start replicating in time.", name)
-		case <-time.After(20 * time.Millisecond):
-		}
 	}
 }
 

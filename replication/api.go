@@ -86,15 +86,14 @@ func (w *Worker) TranslateOffset(mirror string, partition int32, sourceOffset in
 }
 
 // CatchUp copies until every partition of the mirror has reached the source
-// high watermark as of the call, for promote. It fails at once if the
+// high watermark as of the call, for promote. A mirror just handed over
+// by SetMirrors is waited for until it starts. It fails at once if the
 // source cannot be reached, if the mirror is paused or failed, and when ctx
 // is done: give it a deadline.
 func (w *Worker) CatchUp(ctx context.Context, mirror string) error {
-	w.mu.Lock()
-	m := w.mirrors[mirror]
-	w.mu.Unlock()
-	if m == nil {
-		return linkemu.Errorf(linkemu.ENOTFOUND, "Mirror topic %q is not replicating on link %q.", mirror, w.cfg.LinkName)
+	m, err := w.running(ctx, mirror)
+	if err != nil {
+		return err
 	}
 	if m.paused() {
 		return linkemu.Errorf(linkemu.ECONFLICT, "Mirror topic %q is paused: resume it before it can catch up with its source.", mirror)
@@ -122,6 +121,31 @@ func (w *Worker) CatchUp(ctx context.Context, mirror string) error {
 		select {
 		case <-ctx.Done():
 			return linkemu.Errorf(linkemu.EUNAVAILABLE, "Mirror topic %q did not catch up with its source in time (%v); lags: %s.", mirror, ctx.Err(), m.lags())
+		case <-tick.C:
+		}
+	}
+}
+
+// running returns a running mirror. A mirror SetMirrors handed over that
+// the loop has not started yet is waited for, until ctx ends; one never
+// handed over is ENOTFOUND at once.
+func (w *Worker) running(ctx context.Context, mirror string) (*mirror, error) {
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		w.mu.Lock()
+		m := w.mirrors[mirror]
+		_, desired := w.desired[mirror]
+		w.mu.Unlock()
+		switch {
+		case m != nil:
+			return m, nil
+		case !desired:
+			return nil, linkemu.Errorf(linkemu.ENOTFOUND, "Mirror topic %q is not replicating on link %q.", mirror, w.cfg.LinkName)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, linkemu.Errorf(linkemu.EUNAVAILABLE, "Mirror topic %q did not start replicating in time (%v).", mirror, ctx.Err())
 		case <-tick.C:
 		}
 	}
