@@ -41,11 +41,12 @@ type EmbeddedConfig struct {
 type Embedded struct {
 	cfg EmbeddedConfig
 
-	mu      sync.Mutex
-	kc      *kfake.Cluster // nil while stopped
-	port    int
-	guard   func(topic string) (reason string, readOnly bool)
-	started int // how many times the cluster started, for tests
+	mu    sync.Mutex
+	kc    *kfake.Cluster // nil while stopped
+	port  int
+	guard func(topic string) (reason string, readOnly bool)
+	// topicIDs caches the write guard's topic ID lookups.
+	topicIDs map[[16]byte]string
 }
 
 // StartEmbedded starts an embedded cluster.
@@ -56,11 +57,10 @@ func StartEmbedded(cfg EmbeddedConfig) (*Embedded, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	host, port, err := splitHostPort(cfg.ListenAddr)
+	_, port, err := splitHostPort(cfg.ListenAddr)
 	if err != nil {
 		return nil, fmt.Errorf("embedded cluster %s: %w", cfg.ID, err)
 	}
-	_ = host
 	e := &Embedded{cfg: cfg, port: port}
 	if err := e.Start(); err != nil {
 		return nil, err
@@ -133,7 +133,6 @@ func (e *Embedded) Start() error {
 		return fmt.Errorf("start embedded cluster %s on %s: %w", e.cfg.ID, e.cfg.ListenAddr, err)
 	}
 	e.kc = kc
-	e.started++
 	kc.ControlKey(int16(kmsg.Produce), e.controlProduce)
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 
 	linkemu "github.com/linkemu/linkemu"
 	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kmsg"
 )
 
@@ -45,9 +46,7 @@ func (e *Embedded) controlProduce(kreq kmsg.Request) (kmsg.Response, error, bool
 		t := &req.Topics[i]
 		name := t.Topic
 		if name == "" {
-			if info := kc.TopicIDInfo(t.TopicID); info != nil {
-				name = info.Topic
-			}
+			name = e.topicName(kc, t.TopicID)
 		}
 		if reason, ro := guard(name); ro {
 			reasons[i] = reason
@@ -86,4 +85,27 @@ func (e *Embedded) controlProduce(kreq kmsg.Request) (kmsg.Response, error, bool
 		resp.Topics = append(resp.Topics, rt)
 	}
 	return resp, nil, true
+}
+
+// topicName resolves a topic ID (Produce v13+ names topics by ID). Asking
+// kfake goes through its run loop, so names are cached: an ID belongs to one
+// topic for good, a recreated topic gets a new ID.
+func (e *Embedded) topicName(kc *kfake.Cluster, id [16]byte) string {
+	e.mu.Lock()
+	name, ok := e.topicIDs[id]
+	e.mu.Unlock()
+	if ok {
+		return name
+	}
+	info := kc.TopicIDInfo(id)
+	if info == nil {
+		return ""
+	}
+	e.mu.Lock()
+	if e.topicIDs == nil {
+		e.topicIDs = make(map[[16]byte]string)
+	}
+	e.topicIDs[id] = info.Topic
+	e.mu.Unlock()
+	return info.Topic
 }
