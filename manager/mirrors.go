@@ -69,7 +69,7 @@ func (m *Manager) createMirror(ctx context.Context, cluster, link string, req Cr
 	if rt == nil || rt.remote == nil {
 		return linkemu.Errorf(linkemu.EUNAVAILABLE, "Cluster link '%s' cannot reach its source cluster %s yet, so mirror topic '%s' cannot be created; check the link's link_state and link_error_message.", link, l.RemoteID(), name)
 	}
-	if existing, _ := m.mirror(cluster, name); existing != nil {
+	if existing, _ := m.mirror(cluster, name); existing != nil && existing.Status != linkemu.MirrorStopped {
 		return linkemu.Errorf(linkemu.ECONFLICT, "Topic '%s' is already a mirror topic of link '%s'.", name, existing.LinkName)
 	}
 	if isInternalTopic(req.SourceTopic) {
