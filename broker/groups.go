@@ -134,7 +134,7 @@ func (c *Admin) GroupLags(ctx context.Context, id string) (Group, []PartitionLag
 	if len(topics) == 0 {
 		return Group{}, nil, linkemu.Errorf(linkemu.ENOTFOUND, "Consumer group offsets could not be found.")
 	}
-	ends, err := c.admin.ListCommittedOffsets(ctx, topics...)
+	ends, err := c.admin.ListCommittedOffsets(fresh(ctx), topics...)
 	if err != nil {
 		return Group{}, nil, kafkaError(err, groupWhat(id))
 	}

@@ -8,7 +8,7 @@ import (
 // EndOffsets returns the log end offset of every partition of a topic,
 // indexed by partition.
 func (c *Admin) EndOffsets(ctx context.Context, topic string) ([]int64, error) {
-	listed, err := c.admin.ListEndOffsets(ctx, topic)
+	listed, err := c.admin.ListEndOffsets(fresh(ctx), topic)
 	if err != nil {
 		return nil, kafkaError(err, topicWhat(topic))
 	}

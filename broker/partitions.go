@@ -22,7 +22,7 @@ type Partition struct {
 // Partitions lists a topic's partitions by ID; EUNKNOWNTOPIC if the topic
 // does not exist.
 func (c *Admin) Partitions(ctx context.Context, topic string) ([]Partition, error) {
-	td, err := c.admin.ListTopicsWithInternal(ctx, topic)
+	td, err := c.topicDetails(ctx, topic)
 	if err != nil {
 		return nil, kafkaError(err, topicWhat(topic))
 	}
@@ -64,12 +64,12 @@ type BrokerNode struct {
 // Brokers lists the cluster's brokers by ID, with the addresses they
 // advertise.
 func (c *Admin) Brokers(ctx context.Context) ([]BrokerNode, error) {
-	bs, err := c.admin.ListBrokers(ctx)
+	resp, err := c.metadata(ctx, false)
 	if err != nil {
 		return nil, kafkaError(err, "List brokers")
 	}
-	out := make([]BrokerNode, 0, len(bs))
-	for _, b := range bs {
+	out := make([]BrokerNode, 0, len(resp.Brokers))
+	for _, b := range resp.Brokers {
 		out = append(out, BrokerNode{ID: b.NodeID, Host: b.Host, Port: b.Port, Rack: b.Rack})
 	}
 	slices.SortFunc(out, func(a, b BrokerNode) int { return cmp.Compare(a.ID, b.ID) })

@@ -25,7 +25,7 @@ func topicWhat(name string) string { return fmt.Sprintf("Topic '%s'", name) }
 
 // Topics lists the cluster's topics, internal ones included, sorted by name.
 func (c *Admin) Topics(ctx context.Context) ([]Topic, error) {
-	td, err := c.admin.ListTopicsWithInternal(ctx)
+	td, err := c.topicDetails(ctx)
 	if err != nil {
 		return nil, kafkaError(err, "List topics")
 	}
@@ -41,7 +41,7 @@ func (c *Admin) Topics(ctx context.Context) ([]Topic, error) {
 
 // Topic describes one topic; EUNKNOWNTOPIC if it does not exist.
 func (c *Admin) Topic(ctx context.Context, name string) (Topic, error) {
-	td, err := c.admin.ListTopicsWithInternal(ctx, name)
+	td, err := c.topicDetails(ctx, name)
 	if err != nil {
 		return Topic{}, kafkaError(err, topicWhat(name))
 	}
@@ -76,7 +76,11 @@ func (c *Admin) CreateTopic(ctx context.Context, name string, partitions int32, 
 	if err != nil {
 		return kafkaError(err, topicWhat(name))
 	}
-	return topicCreateError(r)
+	if err := topicCreateError(r); err != nil || validateOnly {
+		return err
+	}
+	c.waitTopic(ctx, name, true, int(max(partitions, 1)))
+	return nil
 }
 
 func topicCreateError(r kadm.CreateTopicResponse) error {
@@ -96,7 +100,11 @@ func (c *Admin) DeleteTopic(ctx context.Context, name string) error {
 	if err == nil {
 		err = r.Err
 	}
-	return kafkaError(err, topicWhat(name))
+	if err != nil {
+		return kafkaError(err, topicWhat(name))
+	}
+	c.waitTopic(ctx, name, false, 0)
+	return nil
 }
 
 // SetPartitions grows a topic to count partitions.
@@ -112,7 +120,11 @@ func (c *Admin) SetPartitions(ctx context.Context, name string, count int) error
 	if err != nil && r.ErrMessage != "" {
 		err = fmt.Errorf("%w: %s", err, r.ErrMessage)
 	}
-	return kafkaError(err, topicWhat(name))
+	if err != nil {
+		return kafkaError(err, topicWhat(name))
+	}
+	c.waitTopic(ctx, name, true, count)
+	return nil
 }
 
 // ConfigSynonym is one synonym of a config.

@@ -49,16 +49,8 @@ func (a aclStore) SetOwnedACLs(_ context.Context, link string, acls []linkemu.AC
 func (m *Manager) linkCreatedACLs(l *linkemu.Link) func(context.Context) (map[linkemu.ACLBinding]string, error) {
 	source := l.RemoteID()
 	return func(ctx context.Context) (map[linkemu.ACLBinding]string, error) {
-		var links []*linkemu.Link
-		if err := m.store.View(func(tx *store.Tx) error {
-			var err error
-			links, err = tx.Links(source)
-			return err
-		}); err != nil {
-			return nil, err
-		}
 		out := map[linkemu.ACLBinding]string{}
-		for _, other := range links {
+		for _, other := range m.view().linksOf(source) {
 			owned, err := aclStore{m.store}.OwnedACLs(ctx, aclKey(other))
 			if err != nil {
 				return nil, err

@@ -21,11 +21,44 @@
 // reaches brokers through broker. It returns *linkemu.Error values for every
 // problem a caller can fix; the server package maps them to the wire.
 //
-// Concurrency: one lock (opLock) serializes every state-changing operation
-// and the reads that combine store and runtimes, so two requests never
-// interleave their validation and their writes. Promote and reverse release
-// it while a mirror catches up. Workers that call back into the manager
-// (auto-create) wait for it with their context, so stopping a link never
-// deadlocks with them. Link runtimes run their own goroutines and publish
-// their health under their own locks.
+// # Concurrency
+//
+// The control plane never blocks a read and never lets one object's slow
+// change hold up another's. Four rules, each kept in one place:
+//
+//   - Reads wait for nothing. Every GET (links, mirrors, link configs, the
+//     metrics snapshot) reads published state: the view of stored links and
+//     mirrors (state.go; an immutable value swapped atomically), the link
+//     runtimes (a copy-on-write map), each runtime's last health check, and
+//     the replication worker's status, whose locks are held only to copy
+//     figures. No read opens a store transaction, takes a lane, or waits for
+//     a probe, a catch-up or any network call.
+//   - Writes publish before they return. write (state.go) runs validation
+//     and change in one store transaction and publishes the next view (and
+//     the write guards) before it returns: the writer's next read, and any
+//     read that starts afterwards, sees the change. Topics, partitions,
+//     configs, ACLs and groups are read from the brokers themselves, with
+//     fresh metadata requests, never from a client's metadata cache (see
+//     package broker), so they read their writes too.
+//   - Changes are serialized per object only. A lane (lanes.go) per link
+//     side and per mirror topic orders the changes of that object; a mirror
+//     operation holds its link's lane shared and the mirror's exclusive,
+//     so operations on different mirrors run in parallel and a link is not
+//     deleted or reconfigured under them. Lanes are held across the
+//     operation's network calls (a promote's catch-up, a link's probe when
+//     its runtime restarts): only requests on the same object wait, with
+//     their contexts. Probes that only validate a new link run before its
+//     lane is taken.
+//   - No lock is held across network I/O or a store transaction that calls
+//     into a worker. The only locks besides lanes are short: pubMu orders
+//     publications (held across a store transaction that calls nothing
+//     else), rtMu orders runtime map swaps, and per-runtime locks guard
+//     health figures and the hand-over of mirrors to the worker. Workers
+//     follow the same rule (replication saves its documents outside its
+//     status lock), so a store write that waits for bbolt to grow its file
+//     never waits for a reader that waits for it.
+//
+// A mirror action goes down the layers once: select the mirrors from the
+// view, take the lanes, validate against the view, change the store (and
+// publish), tell the worker, wait for the worker where the action needs it.
 package manager

@@ -8,7 +8,6 @@ import (
 	linkemu "github.com/linkemu/linkemu"
 	"github.com/linkemu/linkemu/broker"
 	"github.com/linkemu/linkemu/offsetsync"
-	"github.com/linkemu/linkemu/store"
 )
 
 // The failback actions of bidirectional links.
@@ -69,7 +68,8 @@ func (m *Manager) failbackSides(cluster, link string, action MirrorAction) (*lin
 }
 
 // reverse runs reverse-and-start-mirror or reverse-and-pause-mirror on the
-// selected local mirror topics. m.mu is held on entry and exit.
+// selected local mirror topics; the caller holds the lanes of both sides
+// and of the mirrors on both.
 func (m *Manager) reverse(ctx context.Context, l, peer *linkemu.Link, names []string, todo []int, results []ActionResult, start bool) {
 	for _, i := range todo {
 		results[i].Err = m.reverseOne(ctx, l, peer, names[i], start)
@@ -109,21 +109,17 @@ func (m *Manager) reverseOne(ctx context.Context, l, peer *linkemu.Link, name st
 	// 1. The remote topic stops taking writes: it is a paused mirror now.
 	rm := &linkemu.Mirror{ClusterID: peer.ClusterID, LinkName: peer.Name, Name: remote, SourceTopic: name, Partitions: local.Partitions,
 		Status: linkemu.MirrorPaused, StateTime: m.cfg.Now().UTC(), StartSpec: "earliest"}
-	if err := m.store.Update(func(tx *store.Tx) error { return tx.PutMirror(rm) }); err != nil {
+	if err := m.write(func(tx *wtx) error { return tx.PutMirror(rm) }); err != nil {
 		return err
 	}
-	m.refreshGuard(peer.ClusterID)
 	undo := func(cause error) error {
-		_ = m.store.Update(func(tx *store.Tx) error { return tx.DeleteMirror(peer.ClusterID, remote) })
-		m.refreshGuard(peer.ClusterID)
+		_ = m.write(func(tx *wtx) error { return tx.DeleteMirror(peer.ClusterID, remote) })
 		return linkemu.Errorf(linkemu.EUNAVAILABLE, "Topic '%s' was not reversed and keeps mirroring: %s", name, linkemu.ErrorMessage(cause))
 	}
 	// 2. The local mirror catches up with the now still remote topic.
-	m.mu.Unlock()
 	cctx, cancel := context.WithTimeout(ctx, PromoteTimeout)
 	err = rt.repl.CatchUp(cctx, name)
 	cancel()
-	m.mu.Lock()
 	if err != nil {
 		return undo(err)
 	}
@@ -135,7 +131,7 @@ func (m *Manager) reverseOne(ctx context.Context, l, peer *linkemu.Link, name st
 	if err := m.stopMirror(ctx, l.ClusterID, l.Name, name, true); err != nil {
 		return undo(err)
 	}
-	if err := m.store.Update(func(tx *store.Tx) error { return tx.DeleteMirror(l.ClusterID, name) }); err != nil {
+	if err := m.write(func(tx *wtx) error { return tx.DeleteMirror(l.ClusterID, name) }); err != nil {
 		return err
 	}
 	m.mirrorsChanged(l.ClusterID, l.Name)
@@ -236,7 +232,7 @@ func (m *Manager) truncation(ctx context.Context, cluster, name string, stops []
 }
 
 // truncateAndRestore restores one local topic as a mirror of its remote
-// mirror. m.mu must be held.
+// mirror; the caller holds the lanes of both sides and of the topic.
 func (m *Manager) truncateAndRestore(ctx context.Context, l, peer *linkemu.Link, name string, validateOnly bool) ([]PartitionTruncation, int64, error) {
 	rm, err := m.truncateTarget(ctx, l, peer, name)
 	if err != nil {
@@ -257,7 +253,7 @@ func (m *Manager) truncateAndRestore(ctx context.Context, l, peer *linkemu.Link,
 	if err := waitTopicGone(ctx, c, name); err != nil {
 		return nil, 0, err
 	}
-	if err := m.store.Update(func(tx *store.Tx) error { return tx.DeleteMirror(l.ClusterID, name) }); err != nil {
+	if err := m.write(func(tx *wtx) error { return tx.DeleteMirror(l.ClusterID, name) }); err != nil {
 		return nil, 0, err
 	}
 	if err := m.createMirror(ctx, l.ClusterID, l.Name, CreateMirrorRequest{SourceTopic: rm.Name}); err != nil {

@@ -5,7 +5,6 @@ import (
 	"sync"
 
 	linkemu "github.com/linkemu/linkemu"
-	"github.com/linkemu/linkemu/store"
 )
 
 // readOnlyIndex holds, per cluster, the mirror topics producers may not
@@ -36,17 +35,10 @@ func (ix *readOnlyIndex) set(cluster string, topics map[string]string) {
 // until it is stopped (failover, promote) a mirror belongs to its link.
 func readOnly(s linkemu.MirrorStatus) bool { return s != linkemu.MirrorStopped }
 
-// refreshGuard rebuilds a cluster's read-only topics from the store.
-func (m *Manager) refreshGuard(cluster string) {
-	var mirrors []*linkemu.Mirror
-	if err := m.store.View(func(tx *store.Tx) error {
-		var err error
-		mirrors, err = tx.Mirrors(cluster, "")
-		return err
-	}); err != nil {
-		m.log.Error("cannot read mirrors for the write guard", "cluster", cluster, "err", err)
-		return
-	}
+// refreshGuard rebuilds a cluster's read-only topics from a view. write
+// calls it with each view it publishes, in order.
+func (m *Manager) refreshGuard(v *view, cluster string) {
+	mirrors := v.mirrorsOf(cluster, "")
 	topics := make(map[string]string, len(mirrors))
 	for _, mr := range mirrors {
 		if readOnly(mr.Status) {
@@ -65,7 +57,7 @@ func (m *Manager) installGuards() {
 			continue
 		}
 		id := c.ID
-		m.refreshGuard(id)
+		m.refreshGuard(m.view(), id)
 		c.Embedded.SetWriteGuard(func(topic string) (string, bool) { return m.guard.lookup(id, topic) })
 	}
 }

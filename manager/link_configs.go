@@ -4,7 +4,6 @@ import (
 	"context"
 
 	linkemu "github.com/linkemu/linkemu"
-	"github.com/linkemu/linkemu/store"
 )
 
 // LinkConfigs returns every config of a link, defaults included.
@@ -31,8 +30,15 @@ func (m *Manager) LinkConfig(_ context.Context, cluster, link, name string) (lin
 }
 
 // AlterLinkConfigs sets and resets configs of a link in one step: all or
-// nothing. The link's runtime restarts with the new configs.
-func (m *Manager) AlterLinkConfigs(_ context.Context, cluster, link string, sets map[string]string, resets []string, validateOnly bool) error {
+// nothing. The link's runtime restarts with the new configs before it
+// returns.
+//
+// Validation and change are one store transaction, which needs no lane:
+// the store orders concurrent alters. The restart does (no mirror
+// operation of the link may run meanwhile), and restarts with the latest
+// configs: alters that queue up while one restarts the runtime find it
+// running their configs already, and return without restarting it again.
+func (m *Manager) AlterLinkConfigs(ctx context.Context, cluster, link string, sets map[string]string, resets []string, validateOnly bool) error {
 	if _, err := m.cluster(cluster); err != nil {
 		return err
 	}
@@ -40,10 +46,8 @@ func (m *Manager) AlterLinkConfigs(_ context.Context, cluster, link string, sets
 	if err != nil {
 		return err
 	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
 	var updated *linkemu.Link
-	err = m.store.Update(func(tx *store.Tx) error {
+	err = m.write(func(tx *wtx) error {
 		l, err := tx.Link(cluster, link)
 		if err != nil {
 			return err
@@ -60,20 +64,26 @@ func (m *Manager) AlterLinkConfigs(_ context.Context, cluster, link string, sets
 		return err
 	}
 	m.log.Info("link configs altered", "cluster", cluster, "link", link, "set", len(norm), "reset", len(resets))
-	m.startLink(updated)
+	unlock, err := m.lanes.lock(ctx, linkLane(cluster, link, true))
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	latest, err := m.view().link(cluster, link)
+	if err != nil {
+		return nil // deleted since: nothing runs to restart
+	}
+	if rt := m.runtime(cluster, link); rt == nil || rt.src != latest {
+		m.startLink(latest)
+	}
 	return nil
 }
 
-// readLink returns a stored link after checking its cluster is served.
+// readLink returns a link from the published view after checking its
+// cluster is served.
 func (m *Manager) readLink(cluster, link string) (*linkemu.Link, error) {
 	if _, err := m.cluster(cluster); err != nil {
 		return nil, err
 	}
-	var l *linkemu.Link
-	err := m.store.View(func(tx *store.Tx) error {
-		var err error
-		l, err = tx.Link(cluster, link)
-		return err
-	})
-	return l, err
+	return m.view().link(cluster, link)
 }

@@ -7,7 +7,6 @@ import (
 
 	linkemu "github.com/linkemu/linkemu"
 	"github.com/linkemu/linkemu/broker"
-	"github.com/linkemu/linkemu/store"
 )
 
 // CreateLinkRequest is a request to create one side of a link.
@@ -69,46 +68,30 @@ func (m *Manager) CreateLink(ctx context.Context, cluster string, req CreateLink
 		}
 	}
 	l.LinkID = linkemu.NewUUID()
-
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	if _, err := m.view().link(cluster, l.Name); err == nil {
+		return linkemu.Errorf(linkemu.ECONFLICT, "Cluster link '%s' already exists.", l.Name)
+	}
+	// Reaching the remote cluster takes network calls: no lane is held
+	// yet, so a link that never answers holds up no other request.
+	if err := m.checkReachable(ctx, l, req.ValidateLink); err != nil {
+		return err
+	}
+	unlock, err := m.lanes.lock(ctx, bothSides(cluster, l.Name, l.RemoteID())...)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	if err := m.assignClusterLinkID(l, req.ClusterLinkID); err != nil {
 		return err
 	}
-	if err := m.store.View(func(tx *store.Tx) error {
-		_, err := tx.Link(cluster, l.Name)
+	if req.ValidateOnly {
+		_, err := m.view().link(cluster, l.Name)
 		if err == nil {
 			return linkemu.Errorf(linkemu.ECONFLICT, "Cluster link '%s' already exists.", l.Name)
 		}
-		if linkemu.ErrorCode(err) != linkemu.ENOTFOUND {
-			return err
-		}
-		return nil
-	}); err != nil {
-		return err
-	}
-	if req.ValidateLink && m.cfg.Network != nil {
-		if err := m.cfg.Network.CheckLink(l); err != nil {
-			return linkemu.Errorf(linkemu.EINVALID, "Unable to validate cluster link '%s': %s", l.Name, linkemu.ErrorMessage(err))
-		}
-	}
-	if l.ConnectionMode() == linkemu.ConnOutbound {
-		cc, err := m.remoteConn(l)
-		if err != nil {
-			return err
-		}
-		if req.ValidateLink {
-			if err := m.validateRemote(ctx, l, cc); err != nil {
-				return err
-			}
-		}
-	} else if _, err := m.cluster(l.RemoteID()); err != nil {
-		return linkemu.Errorf(linkemu.EINVALID, "A link with connection.mode=INBOUND waits for its remote cluster to connect; cluster %s is not served by this emulator, so it never can.", l.RemoteID())
-	}
-	if req.ValidateOnly {
 		return nil
 	}
-	if err := m.store.Update(func(tx *store.Tx) error { return tx.CreateLink(l) }); err != nil {
+	if err := m.write(func(tx *wtx) error { return tx.CreateLink(l) }); err != nil {
 		return err
 	}
 	m.log.Info("link created", "cluster", cluster, "link", l.Name, "mode", l.Mode(), "connection_mode", l.ConnectionMode(), "remote", l.RemoteID(), "cluster_link_id", l.ClusterLinkID)
@@ -117,9 +100,35 @@ func (m *Manager) CreateLink(ctx context.Context, cluster string, req CreateLink
 	return nil
 }
 
+// checkReachable checks what a new link needs to reach its remote cluster:
+// the emulated network lets it (with validate), it has a connection, and
+// (with validate) the remote cluster answers with the expected ID.
+func (m *Manager) checkReachable(ctx context.Context, l *linkemu.Link, validate bool) error {
+	if validate && m.cfg.Network != nil {
+		if err := m.cfg.Network.CheckLink(l); err != nil {
+			return linkemu.Errorf(linkemu.EINVALID, "Unable to validate cluster link '%s': %s", l.Name, linkemu.ErrorMessage(err))
+		}
+	}
+	if l.ConnectionMode() != linkemu.ConnOutbound {
+		if _, err := m.cluster(l.RemoteID()); err != nil {
+			return linkemu.Errorf(linkemu.EINVALID, "A link with connection.mode=INBOUND waits for its remote cluster to connect; cluster %s is not served by this emulator, so it never can.", l.RemoteID())
+		}
+		return nil
+	}
+	cc, err := m.remoteConn(l)
+	if err != nil {
+		return err
+	}
+	if validate {
+		return m.validateRemote(ctx, l, cc)
+	}
+	return nil
+}
+
 // assignClusterLinkID gives a new link its cluster_link_id: the one of the
 // other side when that exists (a request naming a different one is refused),
-// the one the request names, or a new one. m.mu must be held.
+// the one the request names, or a new one. The caller holds both sides'
+// lanes.
 func (m *Manager) assignClusterLinkID(l *linkemu.Link, asked string) error {
 	if twoSided(l) {
 		if peer := m.peer(l); peer != nil {
@@ -183,23 +192,18 @@ func (m *Manager) validateRemote(ctx context.Context, l *linkemu.Link, cc broker
 }
 
 // GetLink returns one link with its status. With includeTasks, Tasks is
-// never nil.
+// never nil. Like every read, it waits for no write: it reads the published
+// view and the runtimes' published status.
 func (m *Manager) GetLink(_ context.Context, cluster, name string, includeTasks bool) (*LinkStatus, error) {
 	if _, err := m.cluster(cluster); err != nil {
 		return nil, err
 	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	var st *LinkStatus
-	err := m.store.View(func(tx *store.Tx) error {
-		l, err := tx.Link(cluster, name)
-		if err != nil {
-			return err
-		}
-		st, err = m.linkStatus(tx, l, includeTasks)
-		return err
-	})
-	return st, err
+	v := m.view()
+	l, err := v.link(cluster, name)
+	if err != nil {
+		return nil, err
+	}
+	return m.linkStatus(v, l, includeTasks), nil
 }
 
 // ListLinks returns every link of cluster with its status.
@@ -207,27 +211,15 @@ func (m *Manager) ListLinks(_ context.Context, cluster string) ([]*LinkStatus, e
 	if _, err := m.cluster(cluster); err != nil {
 		return nil, err
 	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	v := m.view()
 	var out []*LinkStatus
-	err := m.store.View(func(tx *store.Tx) error {
-		links, err := tx.Links(cluster)
-		if err != nil {
-			return err
-		}
-		for _, l := range links {
-			st, err := m.linkStatus(tx, l, false)
-			if err != nil {
-				return err
-			}
-			out = append(out, st)
-		}
-		return nil
-	})
-	return out, err
+	for _, l := range v.linksOf(cluster) {
+		out = append(out, m.linkStatus(v, l, false))
+	}
+	return out, nil
 }
 
-func (m *Manager) linkStatus(tx *store.Tx, l *linkemu.Link, includeTasks bool) (*LinkStatus, error) {
+func (m *Manager) linkStatus(v *view, l *linkemu.Link, includeTasks bool) *LinkStatus {
 	st := &LinkStatus{Link: l, State: linkemu.LinkUnknown, Error: linkemu.LinkErrUnknown, TopicNames: []string{}}
 	if rt := m.runtime(l.ClusterID, l.Name); rt != nil {
 		h := rt.Health()
@@ -239,19 +231,15 @@ func (m *Manager) linkStatus(tx *store.Tx, l *linkemu.Link, includeTasks bool) (
 	if includeTasks && st.Tasks == nil {
 		st.Tasks = []linkemu.Task{}
 	}
-	mirrors, err := tx.Mirrors(l.ClusterID, l.Name)
-	if err != nil {
-		return nil, err
-	}
-	for _, mr := range mirrors {
+	for _, mr := range v.mirrorsOf(l.ClusterID, l.Name) {
 		st.TopicNames = append(st.TopicNames, mr.Name)
-		v := m.mirrorView(mr)
+		mv := m.mirrorView(mr)
 		if st.CategoryCounts == nil {
 			st.CategoryCounts = map[string]int{}
 		}
-		st.CategoryCounts[stateCategory(v.Status)] += len(v.Lags)
+		st.CategoryCounts[stateCategory(mv.Status)] += len(mv.Lags)
 	}
-	return st, nil
+	return st
 }
 
 // stateCategory maps a mirror status to Confluent's LinkCategory.
@@ -271,27 +259,28 @@ func stateCategory(s linkemu.MirrorStatus) string {
 }
 
 // DeleteLink deletes a link. A link that still has mirror topics is refused
-// unless force is set, which fails the mirrors over first.
+// unless force is set, which fails the mirrors over first. It holds the
+// lanes of both sides exclusive: no mirror operation of the link runs
+// meanwhile.
 func (m *Manager) DeleteLink(ctx context.Context, cluster, name string, force, validateOnly bool) error {
 	if _, err := m.cluster(cluster); err != nil {
 		return err
 	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	var mirrors []*linkemu.Mirror
-	var l *linkemu.Link
-	if err := m.store.View(func(tx *store.Tx) error {
-		var err error
-		if l, err = tx.Link(cluster, name); err != nil {
-			return err
-		}
-		mirrors, err = tx.Mirrors(cluster, name)
+	l, err := m.view().link(cluster, name)
+	if err != nil {
 		return err
-	}); err != nil {
+	}
+	unlock, err := m.lanes.lock(ctx, bothSides(cluster, name, l.RemoteID())...)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	v := m.view()
+	if l, err = v.link(cluster, name); err != nil {
 		return err
 	}
 	var inUse []string
-	for _, mr := range mirrors {
+	for _, mr := range v.mirrorsOf(cluster, name) {
 		if mr.Status != linkemu.MirrorStopped {
 			inUse = append(inUse, mr.Name)
 		}
@@ -308,7 +297,11 @@ func (m *Manager) DeleteLink(ctx context.Context, cluster, name string, force, v
 		}
 	}
 	m.stopLink(cluster, name)
-	if err := m.store.Update(func(tx *store.Tx) error {
+	if err := m.write(func(tx *wtx) error {
+		mirrors, err := tx.Mirrors(cluster, name)
+		if err != nil {
+			return err
+		}
 		for _, mr := range mirrors {
 			// Stopped mirrors are plain topics now; forget their mirror state.
 			if err := tx.DeleteMirror(cluster, mr.Name); err != nil {
@@ -328,7 +321,6 @@ func (m *Manager) DeleteLink(ctx context.Context, cluster, name string, force, v
 	}); err != nil {
 		return err
 	}
-	m.refreshGuard(cluster)
 	m.restartPeer(l)
 	m.log.Info("link deleted", "cluster", cluster, "link", name, "force", force)
 	return nil

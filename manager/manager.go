@@ -3,6 +3,8 @@ package manager
 import (
 	"context"
 	"log/slog"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	linkemu "github.com/linkemu/linkemu"
@@ -46,9 +48,13 @@ type Manager struct {
 	clusters *broker.Registry
 	log      *slog.Logger
 
-	mu    opLock                   // serializes state-changing operations
-	links map[linkKey]*linkRuntime // running links
-	guard readOnlyIndex            // mirror topics producers may not write to
+	lanes lanes                // serialize the changes of one link or mirror
+	pubMu sync.Mutex           // orders publications of state (see write)
+	state atomic.Pointer[view] // the published links and mirrors
+
+	rtMu  sync.Mutex                               // serializes changes of rts
+	rts   atomic.Pointer[map[linkKey]*linkRuntime] // running link sides, copy-on-write
+	guard readOnlyIndex                            // mirror topics producers may not write to
 }
 
 type linkKey struct{ cluster, name string }
@@ -67,30 +73,26 @@ func New(cfg Config) *Manager {
 	if cfg.ProbeTimeout == 0 {
 		cfg.ProbeTimeout = 5 * time.Second
 	}
-	return &Manager{
+	m := &Manager{
 		cfg:      cfg,
 		store:    cfg.Store,
 		clusters: cfg.Clusters,
 		log:      cfg.Logger,
-		links:    make(map[linkKey]*linkRuntime),
-		mu:       newOpLock(),
 	}
+	m.state.Store(&view{links: map[linkKey]*linkemu.Link{}, mirrors: map[linkKey]*linkemu.Mirror{}})
+	m.rts.Store(&map[linkKey]*linkRuntime{})
+	return m
 }
 
 // Start resumes every stored link whose cluster the emulator serves.
 func (m *Manager) Start(ctx context.Context) error {
-	var links []*linkemu.Link
-	if err := m.store.View(func(tx *store.Tx) error {
-		var err error
-		links, err = tx.Links("")
-		return err
-	}); err != nil {
+	v, err := loadView(m.store)
+	if err != nil {
 		return err
 	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	m.state.Store(v)
 	m.installGuards()
-	for _, l := range links {
+	for _, l := range v.linksOf("") {
 		if _, err := m.clusters.Get(l.ClusterID); err != nil {
 			m.log.Warn("not resuming link: its cluster is not served by this emulator", "link", l.Name, "cluster", l.ClusterID)
 			continue
@@ -102,11 +104,10 @@ func (m *Manager) Start(ctx context.Context) error {
 
 // Close stops every link runtime and waits for them.
 func (m *Manager) Close() {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	for k, rt := range m.links {
-		rt.stop()
-		delete(m.links, k)
+	for k := range *m.rts.Load() {
+		if rt := m.setRuntime(k, nil); rt != nil {
+			rt.stop()
+		}
 	}
 }
 
@@ -125,24 +126,50 @@ func (m *Manager) Clusters() *broker.Registry { return m.clusters }
 // cluster returns a served cluster or ENOTFOUND.
 func (m *Manager) cluster(id string) (*broker.Cluster, error) { return m.clusters.Get(id) }
 
+// startLink starts the runtime of a stored link, replacing the one running.
+// The old runtime stops first (two replication workers must never write the
+// same mirrors) but stays published until the new one has run its first
+// health check, so readers see a link state throughout. The caller holds
+// the link's lane exclusive.
 func (m *Manager) startLink(l *linkemu.Link) {
 	k := linkKey{l.ClusterID, l.Name}
-	if old := m.links[k]; old != nil {
+	if old := m.runtime(l.ClusterID, l.Name); old != nil {
 		old.stop()
 	}
 	rt := newLinkRuntime(m, l)
-	m.links[k] = rt
 	rt.start()
+	m.setRuntime(k, rt)
 }
 
+// stopLink stops and forgets a link's runtime. The caller holds the link's
+// lane exclusive.
 func (m *Manager) stopLink(cluster, name string) {
-	k := linkKey{cluster, name}
-	if rt := m.links[k]; rt != nil {
+	if rt := m.setRuntime(linkKey{cluster, name}, nil); rt != nil {
 		rt.stop()
-		delete(m.links, k)
 	}
 }
 
+// setRuntime publishes rt (nil: none) as the runtime of k and returns the
+// one it replaces.
+func (m *Manager) setRuntime(k linkKey, rt *linkRuntime) *linkRuntime {
+	m.rtMu.Lock()
+	defer m.rtMu.Unlock()
+	cur := *m.rts.Load()
+	next := make(map[linkKey]*linkRuntime, len(cur)+1)
+	for kk, v := range cur {
+		next[kk] = v
+	}
+	old := next[k]
+	if rt == nil {
+		delete(next, k)
+	} else {
+		next[k] = rt
+	}
+	m.rts.Store(&next)
+	return old
+}
+
+// runtime returns the published runtime of a link side, or nil.
 func (m *Manager) runtime(cluster, name string) *linkRuntime {
-	return m.links[linkKey{cluster, name}]
+	return (*m.rts.Load())[linkKey{cluster, name}]
 }

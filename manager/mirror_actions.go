@@ -7,7 +7,6 @@ import (
 	"time"
 
 	linkemu "github.com/linkemu/linkemu"
-	"github.com/linkemu/linkemu/store"
 )
 
 // MirrorAction names an action on mirror topics, as in the URL
@@ -51,12 +50,15 @@ type ActionResult struct {
 // MirrorAction runs an action on the selected mirror topics of a link and
 // answers per topic: one topic's failure never hides the others' results.
 // With ValidateOnly it checks every topic and changes nothing.
+//
+// It holds the link's lane (and, for failback actions, the other side's)
+// shared and the lanes of the selected mirrors exclusive, for the whole
+// action, catching up included: actions on other mirrors and other links,
+// and every read, go on meanwhile.
 func (m *Manager) MirrorAction(ctx context.Context, cluster, link string, action MirrorAction, req ActionRequest) ([]ActionResult, error) {
 	if _, err := m.cluster(cluster); err != nil {
 		return nil, err
 	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
 	if _, err := m.readLink(cluster, link); err != nil {
 		return nil, err
 	}
@@ -71,6 +73,27 @@ func (m *Manager) MirrorAction(ctx context.Context, cluster, link string, action
 	names, err := m.selectMirrors(cluster, link, req, peer, action == ActionTruncateAndRestore)
 	if err != nil {
 		return nil, err
+	}
+	locks := []laneReq{linkLane(cluster, link, false)}
+	if peer != nil {
+		locks = append(locks, linkLane(peer.ClusterID, peer.Name, false))
+	}
+	for _, name := range names {
+		locks = append(locks, mirrorLane(cluster, name))
+		if peer != nil {
+			if mr := m.view().mirror(cluster, name); mr != nil {
+				locks = append(locks, mirrorLane(peer.ClusterID, mr.SourceTopic))
+			}
+			locks = append(locks, mirrorLane(peer.ClusterID, linkemu.MirrorName(peer.Prefix(), name)))
+		}
+	}
+	unlock, err := m.lanes.lock(ctx, locks...)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	if _, err := m.readLink(cluster, link); err != nil {
+		return nil, err // deleted while we waited
 	}
 	results := make([]ActionResult, len(names))
 	var todo []int
@@ -114,7 +137,7 @@ func (m *Manager) MirrorAction(ctx context.Context, cluster, link string, action
 		m.reverse(ctx, l, peer, names, todo, results, action == ActionReverseAndStart)
 	}
 	for i := range results {
-		if mr, _ := m.mirror(cluster, results[i].Mirror); mr != nil && mr.LinkName == link {
+		if mr := m.view().mirror(cluster, results[i].Mirror); mr != nil && mr.LinkName == link {
 			results[i].Lags = m.mirrorView(mr).Lags
 		} else {
 			results[i].Lags = []PartitionLag{}
@@ -144,17 +167,9 @@ func (m *Manager) selectMirrors(cluster, link string, req ActionRequest, peer *l
 		if err != nil {
 			return nil, linkemu.Errorf(linkemu.EINVALID, "mirror_topic_name_pattern %q is not a valid regular expression: %v", req.Pattern, err)
 		}
-		var mirrors []*linkemu.Mirror
-		if err := m.store.View(func(tx *store.Tx) error {
-			var err error
-			if sources {
-				mirrors, err = tx.Mirrors(peer.ClusterID, peer.Name)
-			} else {
-				mirrors, err = tx.Mirrors(cluster, link)
-			}
-			return err
-		}); err != nil {
-			return nil, err
+		mirrors := m.view().mirrorsOf(cluster, link)
+		if sources {
+			mirrors = m.view().mirrorsOf(peer.ClusterID, peer.Name)
 		}
 		for _, mr := range mirrors {
 			name := mr.Name
@@ -172,10 +187,7 @@ func (m *Manager) selectMirrors(cluster, link string, req ActionRequest, peer *l
 // actionTarget returns the per-topic error that keeps an action from
 // applying to a mirror, or nil.
 func (m *Manager) actionTarget(cluster, link, name string, action MirrorAction) error {
-	mr, err := m.mirror(cluster, name)
-	if err != nil {
-		return err
-	}
+	mr := m.view().mirror(cluster, name)
 	if mr == nil || mr.LinkName != link {
 		return linkemu.Errorf(linkemu.ENOTFOUND, "Topic '%s' is not mirrored by cluster link '%s'.", name, link)
 	}
@@ -194,7 +206,7 @@ func (m *Manager) actionTarget(cluster, link, name string, action MirrorAction) 
 	return nil
 }
 
-// setPaused pauses or resumes one mirror. m.mu must be held.
+// setPaused pauses or resumes one mirror; the caller holds its lane.
 func (m *Manager) setPaused(cluster, link, name string, pause bool) error {
 	err := m.updateMirror(cluster, name, func(mr *linkemu.Mirror) bool {
 		want := linkemu.MirrorActive
@@ -215,7 +227,8 @@ func (m *Manager) setPaused(cluster, link, name string, pause bool) error {
 
 // stopMirror stops one mirror at once, whatever its lag: PENDING_STOPPED,
 // then the worker stops copying and reports each partition's log end offset,
-// then STOPPED. The topic becomes writable. m.mu must be held.
+// then STOPPED. The topic becomes writable. The caller holds the mirror's
+// lane, or its link's exclusive.
 func (m *Manager) stopMirror(ctx context.Context, cluster, link, name string, synced bool) error {
 	if err := m.updateMirror(cluster, name, func(mr *linkemu.Mirror) bool {
 		mr.Status, mr.StateTime = linkemu.MirrorPendingStopped, m.cfg.Now().UTC()
@@ -278,8 +291,8 @@ func (m *Manager) stopCopying(ctx context.Context, rt *linkRuntime, cluster, nam
 
 // promote catches each mirror up with its source, syncs consumer offsets a
 // last time and stops it. A mirror that cannot catch up keeps mirroring and
-// gets a per-topic error. m.mu is held on entry and exit but released while
-// mirrors catch up, so other requests are not held up.
+// gets a per-topic error. The caller holds the mirrors' lanes: only
+// requests on these mirrors wait for the catch-up.
 func (m *Manager) promote(ctx context.Context, cluster, link string, names []string, todo []int, results []ActionResult) {
 	rt := m.runtime(cluster, link)
 	if rt == nil || rt.repl == nil {
@@ -289,13 +302,11 @@ func (m *Manager) promote(ctx context.Context, cluster, link string, names []str
 		return
 	}
 	caught := make([]error, len(names))
-	m.mu.Unlock()
 	cctx, cancel := context.WithTimeout(ctx, PromoteTimeout)
 	for _, i := range todo {
 		caught[i] = rt.repl.CatchUp(cctx, names[i])
 	}
 	cancel()
-	m.mu.Lock()
 	for _, i := range todo {
 		if err := caught[i]; err != nil {
 			results[i].Err = linkemu.Errorf(linkemu.EUNAVAILABLE, "Topic '%s' was not promoted and keeps mirroring: %s", names[i], linkemu.ErrorMessage(err))
@@ -311,10 +322,10 @@ func (m *Manager) promote(ctx context.Context, cluster, link string, names []str
 	}
 }
 
-// updateMirror changes a stored mirror in one transaction; fn returns false
-// when there is nothing to write.
+// updateMirror changes a stored mirror in one transaction and publishes
+// it; fn returns false when there is nothing to write.
 func (m *Manager) updateMirror(cluster, name string, fn func(*linkemu.Mirror) bool) error {
-	return m.store.Update(func(tx *store.Tx) error {
+	return m.write(func(tx *wtx) error {
 		mr, err := tx.Mirror(cluster, name)
 		if err != nil {
 			return err

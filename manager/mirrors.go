@@ -8,7 +8,6 @@ import (
 	linkemu "github.com/linkemu/linkemu"
 	"github.com/linkemu/linkemu/broker"
 	"github.com/linkemu/linkemu/replication"
-	"github.com/linkemu/linkemu/store"
 )
 
 // CreateMirrorRequest is a request to create a mirror topic.
@@ -40,15 +39,31 @@ type MirrorView struct {
 // CreateMirror creates a mirror topic on cluster, the destination of link:
 // a new topic with the source topic's partition count and synced configs,
 // replicated from then on. The mirror exists as soon as this returns.
+//
+// It holds the link's lane shared and the mirror's exclusive: creates on one
+// link run in parallel, and the link is not deleted or reconfigured under
+// them. The walk goes down once: check the published view, ask the source
+// and the destination directly (no cached metadata), create the topic,
+// then check again and store the mirror in one transaction.
 func (m *Manager) CreateMirror(ctx context.Context, cluster, link string, req CreateMirrorRequest) error {
-	if err := m.mu.LockContext(ctx); err != nil {
+	l, err := m.readLink(cluster, link)
+	if err != nil {
 		return err
 	}
-	defer m.mu.Unlock()
+	name, err := mirrorName(l, req)
+	if err != nil {
+		return err
+	}
+	unlock, err := m.lanes.lock(ctx, linkLane(cluster, link, false), mirrorLane(cluster, name))
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	return m.createMirror(ctx, cluster, link, req)
 }
 
-// createMirror creates a mirror topic; m.mu must be held.
+// createMirror creates a mirror topic; the caller holds the link's lane
+// and the mirror's.
 func (m *Manager) createMirror(ctx context.Context, cluster, link string, req CreateMirrorRequest) error {
 	dest, err := m.cluster(cluster)
 	if err != nil {
@@ -69,7 +84,7 @@ func (m *Manager) createMirror(ctx context.Context, cluster, link string, req Cr
 	if rt == nil || rt.remote == nil {
 		return linkemu.Errorf(linkemu.EUNAVAILABLE, "Cluster link '%s' cannot reach its source cluster %s yet, so mirror topic '%s' cannot be created; check the link's link_state and link_error_message.", link, l.RemoteID(), name)
 	}
-	if existing, _ := m.mirror(cluster, name); existing != nil && existing.Status != linkemu.MirrorStopped {
+	if existing := m.view().mirror(cluster, name); existing != nil && existing.Status != linkemu.MirrorStopped {
 		return linkemu.Errorf(linkemu.ECONFLICT, "Topic '%s' is already a mirror topic of link '%s'.", name, existing.LinkName)
 	}
 	if isInternalTopic(req.SourceTopic) {
@@ -106,7 +121,15 @@ func (m *Manager) createMirror(ctx context.Context, cluster, link string, req Cr
 		ClusterID: cluster, LinkName: link, Name: name, SourceTopic: st.Name, Partitions: st.Partitions,
 		Status: linkemu.MirrorActive, StateTime: m.cfg.Now().UTC(), StartSpec: l.Config(linkemu.CfgMirrorStartOffsetSpec),
 	}
-	if err := m.store.Update(func(tx *store.Tx) error { return tx.PutMirror(mr) }); err != nil {
+	if err := m.write(func(tx *wtx) error {
+		if _, err := tx.Link(cluster, link); err != nil {
+			return err
+		}
+		if existing, err := tx.Mirror(cluster, name); err == nil && existing.Status != linkemu.MirrorStopped {
+			return linkemu.Errorf(linkemu.ECONFLICT, "Topic '%s' is already a mirror topic of link '%s'.", name, existing.LinkName)
+		}
+		return tx.PutMirror(mr)
+	}); err != nil {
 		// Leave no half-made mirror behind.
 		_ = dest.DeleteTopic(context.WithoutCancel(ctx), name)
 		return err
@@ -186,20 +209,13 @@ func (m *Manager) replicationFactor(ctx context.Context, dest *broker.Cluster, w
 	return int16(want), nil
 }
 
-// GetMirror describes one mirror topic of a link.
+// GetMirror describes one mirror topic of a link, from the published view
+// and the worker's published status.
 func (m *Manager) GetMirror(_ context.Context, cluster, link, name string) (*MirrorView, error) {
-	if _, err := m.cluster(cluster); err != nil {
-		return nil, err
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
 	if _, err := m.readLink(cluster, link); err != nil {
 		return nil, err
 	}
-	mr, err := m.mirror(cluster, name)
-	if err != nil {
-		return nil, err
-	}
+	mr := m.view().mirror(cluster, name)
 	if mr == nil || mr.LinkName != link {
 		return nil, linkemu.Errorf(linkemu.ENOTFOUND, "Mirror topic '%s' not found on cluster link '%s'.", name, link)
 	}
@@ -212,32 +228,25 @@ func (m *Manager) ListMirrors(_ context.Context, cluster, link string, status li
 	if _, err := m.cluster(cluster); err != nil {
 		return nil, err
 	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	v := m.view()
 	if link != "" {
-		if _, err := m.readLink(cluster, link); err != nil {
+		if _, err := v.link(cluster, link); err != nil {
 			return nil, err
 		}
 	}
-	var mirrors []*linkemu.Mirror
-	if err := m.store.View(func(tx *store.Tx) error {
-		var err error
-		mirrors, err = tx.Mirrors(cluster, link)
-		return err
-	}); err != nil {
-		return nil, err
-	}
+	mirrors := v.mirrorsOf(cluster, link)
 	out := make([]*MirrorView, 0, len(mirrors))
 	for _, mr := range mirrors {
-		v := m.mirrorView(mr)
-		if status == "" || v.Status == status {
-			out = append(out, v)
+		mv := m.mirrorView(mr)
+		if status == "" || mv.Status == status {
+			out = append(out, mv)
 		}
 	}
 	return out, nil
 }
 
-// mirrorView combines a stored mirror with its link's runtime.
+// mirrorView combines a stored mirror with its link's runtime. It takes no
+// lock but the workers' short status locks, which are never held across I/O.
 func (m *Manager) mirrorView(mr *linkemu.Mirror) *MirrorView {
 	v := &MirrorView{Mirror: mr, Status: mr.Status, TopicError: mr.TopicError}
 	rt := m.runtime(mr.ClusterID, mr.LinkName)
@@ -284,11 +293,10 @@ func (m *Manager) mirrorView(mr *linkemu.Mirror) *MirrorView {
 	return v
 }
 
-// mirrorsChanged tells a link's replication worker and the write guards that
-// the link's stored mirrors changed. m.mu must be held.
+// mirrorsChanged tells a link's replication worker that the link's mirrors
+// changed, after write published them (write refreshes the write guards).
 func (m *Manager) mirrorsChanged(cluster, link string) {
 	if rt := m.runtime(cluster, link); rt != nil {
 		rt.applyMirrors()
 	}
-	m.refreshGuard(cluster)
 }

@@ -5,7 +5,6 @@ import (
 
 	linkemu "github.com/linkemu/linkemu"
 	"github.com/linkemu/linkemu/broker"
-	"github.com/linkemu/linkemu/store"
 )
 
 // Two-sided links. A source-initiated link is a SOURCE side on the source
@@ -45,11 +44,7 @@ func (m *Manager) peer(l *linkemu.Link) *linkemu.Link {
 	if !twoSided(l) {
 		return nil
 	}
-	var other *linkemu.Link
-	_ = m.store.View(func(tx *store.Tx) error {
-		other, _ = tx.Link(l.RemoteID(), l.Name)
-		return nil
-	})
+	other, _ := m.view().link(l.RemoteID(), l.Name)
 	if other == nil || !pairs(l, other) {
 		return nil
 	}
@@ -109,14 +104,18 @@ func (m *Manager) remoteConn(l *linkemu.Link) (broker.ConnConfig, error) {
 }
 
 // restartPeer restarts the runtime of a link's other side, so that it sees
-// this side appear or go. m.mu must be held.
+// this side appear or go. The caller holds the lanes of both sides
+// exclusive (see bothSides).
 func (m *Manager) restartPeer(l *linkemu.Link) {
-	var other *linkemu.Link
-	_ = m.store.View(func(tx *store.Tx) error {
-		other, _ = tx.Link(l.RemoteID(), l.Name)
-		return nil
-	})
+	other, _ := m.view().link(l.RemoteID(), l.Name)
 	if other != nil && pairs(other, l) && m.runtime(other.ClusterID, other.Name) != nil {
 		m.startLink(other)
 	}
+}
+
+// bothSides returns the lanes of a link side and of the side with its name
+// on its remote cluster, exclusive: creating, deleting and reconfiguring a
+// side may restart the other one.
+func bothSides(cluster, name, remote string) []laneReq {
+	return []laneReq{linkLane(cluster, name, true), linkLane(remote, name, true)}
 }

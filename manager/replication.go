@@ -34,16 +34,16 @@ func (rt *linkRuntime) startReplication(ctx context.Context, local *kgo.Client) 
 
 // applyMirrors hands the worker the link's ACTIVE and PAUSED mirrors. While
 // the link is paused or its network policy refuses it, every mirror is
-// handed over paused: nothing flows.
+// handed over paused: nothing flows. Writers call it after they published a
+// change, the health check when the hold changes; applyMu makes the last
+// call hand over the latest view, so a stale list never wins.
 func (rt *linkRuntime) applyMirrors() {
 	if rt.repl == nil {
 		return
 	}
-	mirrors, err := rt.m.linkMirrors(rt.link)
-	if err != nil {
-		rt.m.log.Error("cannot read mirrors", "cluster", rt.link.ClusterID, "link", rt.link.Name, "err", err)
-		return
-	}
+	rt.applyMu.Lock()
+	defer rt.applyMu.Unlock()
+	mirrors := rt.m.view().mirrorsOf(rt.link.ClusterID, rt.link.Name)
 	hold := rt.holding()
 	var want []replication.Mirror
 	for _, mr := range mirrors {

@@ -19,6 +19,7 @@ import (
 type linkRuntime struct {
 	m    *Manager
 	link *linkemu.Link // snapshot; a config change restarts the runtime
+	src  *linkemu.Link // the value link was cloned from, to tell whether a view still matches
 
 	conn    broker.ConnConfig
 	connErr error       // why there is no outbound connection, if any
@@ -27,6 +28,8 @@ type linkRuntime struct {
 	wg      sync.WaitGroup
 	workers taskWorkers
 	repl    *replication.Worker // nil unless this side receives data
+
+	applyMu sync.Mutex // serializes applyMirrors
 
 	mu     sync.Mutex
 	health linkHealth
@@ -46,7 +49,7 @@ type linkHealth struct {
 }
 
 func newLinkRuntime(m *Manager, l *linkemu.Link) *linkRuntime {
-	rt := &linkRuntime{m: m, link: l.Clone()}
+	rt := &linkRuntime{m: m, link: l.Clone(), src: l}
 	rt.health = linkHealth{state: linkemu.LinkActive, err: linkemu.LinkNoError}
 	rt.conn, rt.connErr = m.remoteConn(l)
 	if rt.connErr == nil {

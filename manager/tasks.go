@@ -9,7 +9,6 @@ import (
 	"github.com/linkemu/linkemu/aclsync"
 	"github.com/linkemu/linkemu/automirror"
 	"github.com/linkemu/linkemu/offsetsync"
-	"github.com/linkemu/linkemu/store"
 	"github.com/twmb/franz-go/pkg/kgo"
 )
 
@@ -175,11 +174,7 @@ func (m *Manager) remoteMirrorsOfLocalTopics(l *linkemu.Link) ([]*linkemu.Mirror
 // failed.
 func (rt *linkRuntime) configSyncTask() linkemu.Task {
 	t := linkemu.Task{Name: linkemu.TaskTopicConfigsSync, State: linkemu.TaskActive, Errors: []linkemu.TaskError{}}
-	mirrors, err := rt.m.linkMirrors(rt.link)
-	if err != nil {
-		return t
-	}
-	for _, mr := range mirrors {
+	for _, mr := range rt.m.view().mirrorsOf(rt.link.ClusterID, rt.link.Name) {
 		if st, ok := rt.repl.Status(mr.Name); ok && st.ConfigSyncErr != nil {
 			t.State = linkemu.TaskInError
 			t.Errors = append(t.Errors, linkemu.TaskError{Code: linkemu.TaskErrInternal, Message: fmt.Sprintf("Topic configs of mirror topic '%s' could not be synced: %v", mr.Name, st.ConfigSyncErr)})
@@ -192,25 +187,21 @@ func (rt *linkRuntime) configSyncTask() linkemu.Task {
 // mirror: auto-create never mirrors a mirror.
 func (m *Manager) activeMirrorNames(cluster string) ([]string, error) {
 	var out []string
-	err := m.store.View(func(tx *store.Tx) error {
-		mirrors, err := tx.Mirrors(cluster, "")
-		for _, mr := range mirrors {
-			if mr.Status != linkemu.MirrorStopped {
-				out = append(out, mr.Name)
-			}
+	for _, mr := range m.view().mirrorsOf(cluster, "") {
+		if mr.Status != linkemu.MirrorStopped {
+			out = append(out, mr.Name)
 		}
-		return err
-	})
-	return out, err
+	}
+	return out, nil
 }
 
-// linkMirrors returns a link's mirror topics from the store.
+// linkMirrors returns a link's mirror topics from the published view. The
+// workers get clones: they are theirs to change.
 func (m *Manager) linkMirrors(l *linkemu.Link) ([]*linkemu.Mirror, error) {
-	var out []*linkemu.Mirror
-	err := m.store.View(func(tx *store.Tx) error {
-		var err error
-		out, err = tx.Mirrors(l.ClusterID, l.Name)
-		return err
-	})
-	return out, err
+	mirrors := m.view().mirrorsOf(l.ClusterID, l.Name)
+	out := make([]*linkemu.Mirror, len(mirrors))
+	for i, mr := range mirrors {
+		out[i] = mr.Clone()
+	}
+	return out, nil
 }

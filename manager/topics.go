@@ -5,7 +5,6 @@ import (
 
 	linkemu "github.com/linkemu/linkemu"
 	"github.com/linkemu/linkemu/broker"
-	"github.com/linkemu/linkemu/store"
 )
 
 // Topics lists a cluster's topics.
@@ -61,18 +60,32 @@ func (m *Manager) SetPartitions(ctx context.Context, cluster, name string, count
 }
 
 // DeleteTopic deletes a topic. Deleting a mirror topic also deletes its
-// mirror state, as Confluent does (Terraform destroys mirrors this way).
+// mirror state, as Confluent does (Terraform destroys mirrors this way). It
+// holds the topic's mirror lane, and its link's lane shared when it is a
+// mirror, so a mirror is never created or changed under it.
 func (m *Manager) DeleteTopic(ctx context.Context, cluster, name string) error {
 	c, err := m.cluster(cluster)
 	if err != nil {
 		return err
 	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	mr, err := m.mirror(cluster, name)
-	if err != nil {
-		return err
+	var mr *linkemu.Mirror
+	var unlock func()
+	for {
+		locks := []laneReq{mirrorLane(cluster, name)}
+		link := ""
+		if mr = m.view().mirror(cluster, name); mr != nil {
+			link = mr.LinkName
+			locks = append(locks, linkLane(cluster, link, false))
+		}
+		if unlock, err = m.lanes.lock(ctx, locks...); err != nil {
+			return err
+		}
+		if mr = m.view().mirror(cluster, name); mr == nil || mr.LinkName == link {
+			break
+		}
+		unlock() // it became a mirror while we waited: take its link's lane too
 	}
+	defer unlock()
 	if mr != nil {
 		// Stop writing before the topic goes, and forget where it was.
 		if rt := m.runtime(cluster, mr.LinkName); rt != nil && rt.repl != nil {
@@ -87,7 +100,7 @@ func (m *Manager) DeleteTopic(ctx context.Context, cluster, name string) error {
 	if mr == nil {
 		return nil
 	}
-	if err := m.store.Update(func(tx *store.Tx) error { return tx.DeleteMirror(cluster, name) }); err != nil {
+	if err := m.write(func(tx *wtx) error { return tx.DeleteMirror(cluster, name) }); err != nil {
 		return err
 	}
 	m.log.Info("mirror topic deleted", "cluster", cluster, "link", mr.LinkName, "mirror", name)
@@ -116,16 +129,8 @@ func (m *Manager) AlterTopicConfigs(ctx context.Context, cluster, name string, c
 	return c.AlterTopicConfigs(ctx, name, changes, validateOnly)
 }
 
-// mirror returns the stored mirror named name on cluster, or nil.
+// mirror returns the published mirror named name on cluster, or nil. It is
+// shared: never change it.
 func (m *Manager) mirror(cluster, name string) (*linkemu.Mirror, error) {
-	var mr *linkemu.Mirror
-	err := m.store.View(func(tx *store.Tx) error {
-		var err error
-		mr, err = tx.Mirror(cluster, name)
-		return err
-	})
-	if linkemu.ErrorCode(err) == linkemu.ENOTFOUND {
-		return nil, nil
-	}
-	return mr, err
+	return m.view().mirror(cluster, name), nil
 }

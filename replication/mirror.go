@@ -31,6 +31,10 @@ type mirror struct {
 	wg     sync.WaitGroup
 	wake   chan struct{}
 
+	// saveMu orders saves of doc: held across the store call, it is never
+	// taken by status readers. mu is never held across I/O or the store.
+	saveMu sync.Mutex
+
 	mu       sync.Mutex
 	isPaused bool
 	doc      *mirrorDoc // nil until loaded; changed only under mu
@@ -259,11 +263,22 @@ func parseStartSpec(spec string) (int64, error) {
 		"mirror.start.offset.spec %q is not valid: use earliest, latest, or an ISO-8601 timestamp such as 2026-01-02T15:04:05Z.", spec)
 }
 
-// save persists the mirror's document.
+// save persists the mirror's document. It encodes the document under mu
+// and writes it under saveMu only: a store write that waits (bbolt growing
+// its file waits for open read transactions) never holds up Status, whose
+// callers may hold such a transaction. Saves are ordered, and each encodes
+// the document after the previous one was written, so the last save stores
+// the latest document.
 func (m *mirror) save() error {
+	m.saveMu.Lock()
+	defer m.saveMu.Unlock()
 	m.mu.Lock()
-	defer m.mu.Unlock()
-	return saveDoc(m.w.cfg.Store, m.w.cfg.LinkName, m.name, m.doc)
+	raw, err := encodeDoc(m.doc)
+	m.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	return saveRaw(m.w.cfg.Store, m.w.cfg.LinkName, m.name, raw)
 }
 
 // applyMeta takes the latest metadata of the mirror's source topic (nil if
