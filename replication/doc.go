@@ -27,6 +27,13 @@
 // configs every Config.ConfigSyncInterval (see SyncedConfigs), and keeps
 // paused mirrors' lags current.
 //
+// Locks. The worker's, mirrors' and partitions' mutexes guard figures only
+// and are never held across network I/O or a StateStore call, so Status,
+// TranslateOffset and SourceStatus answer at once whatever the worker is
+// waiting for (a StateStore may wait for its readers; they may be the
+// manager serving a Status). Saves of a mirror's document are ordered by a
+// lock of their own that no status reader takes.
+//
 // # Guarantees
 //
 // Offsets. The resume point after any stop, crash or error is the mirror
