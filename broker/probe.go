@@ -93,9 +93,12 @@ func clusterID(ctx context.Context, cl *kgo.Client) (string, error) {
 	return id, nil
 }
 
-// askClusterID sends a Metadata request and returns the raw error.
+// askClusterID sends a Metadata request for no topics (health checks run
+// every few seconds per link; the metadata of every topic would cost the
+// cluster more than the check) and returns the raw error.
 func askClusterID(ctx context.Context, cl *kgo.Client) (string, error) {
 	req := kmsg.NewPtrMetadataRequest()
+	req.Topics = []kmsg.MetadataRequestTopic{}
 	resp, err := req.RequestWith(ctx, cl)
 	if err != nil {
 		return "", err
