@@ -84,7 +84,8 @@ func New(cfg Config) *Manager {
 	return m
 }
 
-// Start resumes every stored link whose cluster the emulator serves.
+// Start resumes every stored link whose cluster the emulator serves, all at
+// once: a link whose remote cluster does not answer delays no other.
 func (m *Manager) Start(ctx context.Context) error {
 	v, err := loadView(m.store)
 	if err != nil {
@@ -92,13 +93,15 @@ func (m *Manager) Start(ctx context.Context) error {
 	}
 	m.state.Store(v)
 	m.installGuards()
+	var wg sync.WaitGroup
 	for _, l := range v.linksOf("") {
 		if _, err := m.clusters.Get(l.ClusterID); err != nil {
 			m.log.Warn("not resuming link: its cluster is not served by this emulator", "link", l.Name, "cluster", l.ClusterID)
 			continue
 		}
-		m.startLink(l)
+		wg.Go(func() { m.startLink(l) })
 	}
+	wg.Wait()
 	return nil
 }
 
