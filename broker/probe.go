@@ -96,12 +96,31 @@ func clusterID(ctx context.Context, cl *kgo.Client) (string, error) {
 // askClusterID sends a Metadata request for no topics (health checks run
 // every few seconds per link; the metadata of every topic would cost the
 // cluster more than the check) and returns the raw error.
+//
+// franz-go does not give up on a connection that accepted but never
+// answers until its own timeouts (about 10s), whatever ctx says; the
+// request runs aside so that the probe ends when ctx does.
 func askClusterID(ctx context.Context, cl *kgo.Client) (string, error) {
 	req := kmsg.NewPtrMetadataRequest()
 	req.Topics = []kmsg.MetadataRequestTopic{}
-	resp, err := req.RequestWith(ctx, cl)
-	if err != nil {
-		return "", err
+	type answer struct {
+		resp *kmsg.MetadataResponse
+		err  error
+	}
+	done := make(chan answer, 1)
+	go func() {
+		resp, err := req.RequestWith(ctx, cl)
+		done <- answer{resp, err}
+	}()
+	var resp *kmsg.MetadataResponse
+	select {
+	case a := <-done:
+		if a.err != nil {
+			return "", a.err
+		}
+		resp = a.resp
+	case <-ctx.Done():
+		return "", ctx.Err()
 	}
 	if resp.ClusterID == nil {
 		return "", &ProbeError{Kind: linkemu.LinkErrUnknown, Message: "the brokers did not report a cluster ID (Kafka older than 0.10.1?)"}
