@@ -212,3 +212,39 @@ func blackhole(t *testing.T) string {
 	})
 	return ln.Addr().String()
 }
+
+// TestNothingWaitsForAnUnansweringLink creates a link whose remote cluster
+// accepts connections and never answers, which takes its first health
+// check (several seconds of probe timeouts), and checks that while that
+// request is still in flight, reads and changes of other objects complete.
+func TestNothingWaitsForAnUnansweringLink(t *testing.T) {
+	l := newLab(t)
+	l.topic(t, "orders", 2)
+	l.createMirror(t, "orders")
+	s := &stress{t: t, base: l.RESTURL, http: &http.Client{Timeout: stressDeadline}}
+	created := make(chan struct{})
+	go func() {
+		defer close(created)
+		s.expect(204, http.MethodPost, west("/links?link_name=hole&validate_link=false"), map[string]any{"source_cluster_id": "lkc-hole",
+			"configs": []map[string]string{{"name": "bootstrap.servers", "value": blackhole(t)}}})
+	}()
+	// The link is stored (and so listed) before its first health check.
+	apitest.Eventually(t, apitest.Timeout, "link hole listed", func() bool {
+		return l.Do(http.MethodGet, west("/links/hole"), nil).Status == 200
+	})
+	s.expect(200, http.MethodGet, west("/links"), nil)
+	s.expect(200, http.MethodGet, west("/links/east-to-west/mirrors/orders"), nil)
+	s.expect(200, http.MethodPost, west("/links/east-to-west/mirrors:pause"), map[string]any{"mirror_topic_names": []string{"orders"}})
+	s.expect(204, http.MethodPut, west("/links/east-to-west/configs/consumer.offset.sync.ms"), map[string]any{"value": "4000"})
+	s.expect(201, http.MethodPost, east("/topics"), map[string]any{"topic_name": "more", "partitions_count": 1})
+	s.expect(204, http.MethodPost, west("/links/east-to-west/mirrors"), map[string]any{"source_topic_name": "more"})
+	select {
+	case <-created:
+		t.Fatal("the other requests completed only after the unanswering link's creation: they waited for its health check")
+	default:
+	}
+	<-created
+	if st := l.Do(http.MethodGet, west("/links/hole"), nil).Map(t)["link_state"]; st != "UNAVAILABLE" {
+		t.Errorf("link hole is %v after its first health check, want UNAVAILABLE", st)
+	}
+}
