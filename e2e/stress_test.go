@@ -96,8 +96,9 @@ func (s *stress) user(i int, until time.Time) {
 	acl := east("/acls?resource_type=TOPIC&resource_name=stress&pattern_type=LITERAL&principal=" + principal + "&host=*&operation=READ&permission=ALLOW")
 	link := fmt.Sprintf("c-%d", i)
 	for n := 0; time.Now().Before(until); n++ {
-		for _, p := range []string{"/links", "/links/east-to-west", "/links/east-to-west/mirrors", "/links/east-to-west/mirrors/steady",
-			"/links/east-to-west/configs", "/topics/steady", "/topics/steady/partitions"} {
+		for _, p := range []string{"/links", "/links/east-to-west", "/links/east-to-west?include_tasks=true", "/links/east-to-west/mirrors",
+			"/links/-/mirrors", "/links/east-to-west/mirrors/steady", "/links/east-to-west/configs", "/links/east-to-west/configs/consumer.offset.sync.ms",
+			"/topics", "/topics/steady", "/topics/steady/partitions", "/topics/steady/configs", "/consumer-groups", "/brokers", "/acls"} {
 			s.expect(200, http.MethodGet, west(p), nil)
 		}
 		topic := fmt.Sprintf("t-%d-%d", i, n)
