@@ -2,6 +2,9 @@ package manager
 
 import (
 	"context"
+	"maps"
+	"slices"
+	"strings"
 
 	linkemu "github.com/linkemu/linkemu"
 )
@@ -73,10 +76,36 @@ func (m *Manager) AlterLinkConfigs(ctx context.Context, cluster, link string, se
 	if err != nil {
 		return nil // deleted since: nothing runs to restart
 	}
-	if rt := m.runtime(cluster, link); rt == nil || rt.src != latest {
+	rt := m.runtime(cluster, link)
+	switch {
+	case rt != nil && rt.src == latest:
+		// A concurrent alter restarted it with these configs already.
+	case rt != nil && tasksOnly(rt.link, latest):
+		rt.stopTasksAndHealth()
+		m.setRuntime(linkKey{cluster, link}, rt.adopt(latest))
+	default:
 		m.startLink(latest)
 	}
 	return nil
+}
+
+// tasksOnly reports whether two versions of a link differ only in configs
+// that just the task workers read (offset sync, ACL sync, auto-create, and
+// those the manager reads from the view when it creates a mirror): then
+// the connection and replication keep running through the change.
+func tasksOnly(a, b *linkemu.Link) bool {
+	for _, k := range slices.Concat(slices.Collect(maps.Keys(a.Configs)), slices.Collect(maps.Keys(b.Configs))) {
+		if a.Configs[k] == b.Configs[k] {
+			continue
+		}
+		switch {
+		case strings.HasPrefix(k, "consumer.offset."), strings.HasPrefix(k, "acl."), strings.HasPrefix(k, "auto.create.mirror."),
+			k == linkemu.CfgConsumerGroupPrefix, k == linkemu.CfgMirrorStartOffsetSpec, k == linkemu.CfgClusterLinkPrefix:
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // readLink returns a link from the published view after checking its

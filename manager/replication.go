@@ -24,7 +24,9 @@ func (rt *linkRuntime) startReplication(ctx context.Context, local *kgo.Client) 
 		ConfigSyncInclude:  l.ConfigList(linkemu.CfgTopicConfigSyncInclude),
 		OnChange:           rt.m.cfg.OnMirrorChange,
 	})
-	if err := rt.repl.Start(ctx); err != nil {
+	// The worker outlives the runtime's context when a runtime adopts it
+	// (adopt); stop ends it.
+	if err := rt.repl.Start(context.WithoutCancel(ctx)); err != nil {
 		m.log.Error("replication worker did not start", "cluster", l.ClusterID, "link", l.Name, "err", err)
 		rt.repl = nil
 		return

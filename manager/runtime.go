@@ -29,7 +29,7 @@ type linkRuntime struct {
 	workers taskWorkers
 	repl    *replication.Worker // nil unless this side receives data
 
-	applyMu sync.Mutex // serializes applyMirrors
+	applyMu *sync.Mutex // serializes applyMirrors; shared with a runtime that adopts this one's worker
 
 	mu     sync.Mutex
 	health linkHealth
@@ -49,7 +49,7 @@ type linkHealth struct {
 }
 
 func newLinkRuntime(m *Manager, l *linkemu.Link) *linkRuntime {
-	rt := &linkRuntime{m: m, link: l.Clone(), src: l}
+	rt := &linkRuntime{m: m, link: l.Clone(), src: l, applyMu: new(sync.Mutex)}
 	rt.health = linkHealth{state: linkemu.LinkActive, err: linkemu.LinkNoError}
 	rt.conn, rt.connErr = m.remoteConn(l)
 	if rt.connErr == nil {
@@ -78,17 +78,45 @@ func (rt *linkRuntime) start() {
 // stop cancels the runtime's goroutines, waits for them and closes the
 // remote client.
 func (rt *linkRuntime) stop() {
-	if rt.cancel != nil {
-		rt.cancel()
-	}
-	rt.wg.Wait()
-	rt.stopTasks()
+	rt.stopTasksAndHealth()
 	if rt.repl != nil {
 		rt.repl.Stop()
 	}
 	if rt.remote != nil {
 		rt.remote.Close()
 	}
+}
+
+// stopTasksAndHealth stops the health loop and the task workers, and leaves
+// the connection and the replication worker running.
+func (rt *linkRuntime) stopTasksAndHealth() {
+	if rt.cancel != nil {
+		rt.cancel()
+	}
+	rt.wg.Wait()
+	rt.stopTasks()
+}
+
+// adopt returns a runtime of l, a new version of rt's link that differs
+// only in task configs, which takes over rt's connection, replication
+// worker and health: only the task workers and the health loop restart, so
+// mirrors keep copying. rt must be stopped with stopTasksAndHealth first.
+func (rt *linkRuntime) adopt(l *linkemu.Link) *linkRuntime {
+	n := &linkRuntime{m: rt.m, link: l.Clone(), src: l, conn: rt.conn, connErr: rt.connErr, remote: rt.remote, repl: rt.repl, applyMu: rt.applyMu}
+	n.health, n.hold = rt.Health(), rt.holding()
+	ctx, cancel := context.WithCancel(context.Background())
+	n.cancel = cancel
+	if rt.workers.acls != nil {
+		if local, err := rt.m.clusters.Get(l.ClusterID); err == nil {
+			n.startTasks(ctx, local.Client())
+		}
+	}
+	n.wg.Add(1)
+	go func() {
+		defer n.wg.Done()
+		n.healthLoop(ctx)
+	}()
+	return n
 }
 
 func (rt *linkRuntime) healthLoop(ctx context.Context) {
