@@ -1066,8 +1066,8 @@ func (c *Cluster) loadFromDisk() (bool, error) {
 	// then topics (needed by partitions), then partitions (may
 	// detect crash-aborted PIDs).
 	var (
-		crashAbortedMu   sync.Mutex
-		openTxns []openTxn
+		crashAbortedMu sync.Mutex
+		openTxns       []openTxn
 	)
 	if err := errors.Join(
 		c.loadBrokerConfigs(fsys, dir),
