@@ -1827,10 +1827,12 @@ func (c *Cluster) persistBatchToSegment(pd *partData, b *partBatch) int64 {
 
 	if pd.activeSegFile == nil {
 		if err := fsys.MkdirAll(pdir, 0o755); err != nil {
+			c.noteStorage(err)
 			c.cfg.logger.Logf(LogLevelWarn, "persist batch mkdir %s: %v", pdir, err)
 			return -1
 		}
 		if err := c.openSegmentFiles(pd, pdir); err != nil {
+			c.noteStorage(err)
 			c.cfg.logger.Logf(LogLevelWarn, "persist batch open %s-%d: %v", pd.t, pd.p, err)
 			return -1
 		}
@@ -1843,6 +1845,7 @@ func (c *Cluster) persistBatchToSegment(pd *partData, b *partBatch) int64 {
 		pd.closeActiveFiles(c.cfg.syncWrites)
 		pd.segments = append(pd.segments, segmentInfo{base: b.FirstOffset})
 		if err := c.openSegmentFiles(pd, pdir); err != nil {
+			c.noteStorage(err)
 			c.cfg.logger.Logf(LogLevelWarn, "persist batch open %s-%d: %v", pd.t, pd.p, err)
 			return -1
 		}
@@ -1860,6 +1863,7 @@ func (c *Cluster) persistBatchToSegment(pd *partData, b *partBatch) int64 {
 		_, segErr = pd.activeIdxFile.Write(idx[:])
 	}
 	if segErr != nil {
+		c.noteStorage(segErr)
 		c.cfg.logger.Logf(LogLevelWarn, "persist batch %s-%d: %v", pd.t, pd.p, segErr)
 		pd.activeSegFile.Truncate(active.size)
 		pd.closeActiveFiles(false)
