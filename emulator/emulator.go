@@ -61,6 +61,9 @@ type EmbeddedSpec struct {
 	Advertised string
 	// Users turn on SASL for the cluster; each is a superuser.
 	Users []broker.SASLUser
+	// StorageFault injects write failures into the broker's data dir (see
+	// broker.EmbeddedConfig).
+	StorageFault func(op, path string) error
 }
 
 // NetworkSpec declares one private network of Confluent Cloud's network
@@ -238,6 +241,7 @@ func (e *Emulator) startClusters(ctx context.Context, opts Options) error {
 		emb, err := broker.StartEmbedded(broker.EmbeddedConfig{
 			ID: spec.ID, ListenAddr: spec.Listen, AdvertisedAddr: spec.Advertised,
 			DataDir: filepath.Join(opts.DataDir, "clusters", spec.ID), Users: spec.Users, Logger: opts.Logger,
+			StorageFault: spec.StorageFault,
 		})
 		if err != nil {
 			return err

@@ -17,6 +17,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync/atomic"
+	"syscall"
 	"time"
 
 	linkemu "github.com/linkemu/linkemu"
@@ -52,6 +54,16 @@ type Options struct {
 type Store struct {
 	db   *bolt.DB
 	path string
+
+	writeErr atomic.Pointer[writeFailure] // the last write's failure, nil once one succeeds
+	// failHold is how long Ping keeps reporting a failed write before it
+	// tries a write of its own.
+	failHold time.Duration
+}
+
+type writeFailure struct {
+	err error
+	at  time.Time
 }
 
 // Open opens (creating if needed) the store in dir. The file is created with
@@ -71,7 +83,7 @@ func Open(dir string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	s := &Store{db: db, path: path}
+	s := &Store{db: db, path: path, failHold: 10 * time.Second}
 	if err := s.init(); err != nil {
 		db.Close()
 		return nil, err
@@ -104,8 +116,19 @@ func (s *Store) Path() string { return s.path }
 // Close closes the file and releases its lock.
 func (s *Store) Close() error { return s.db.Close() }
 
-// Ping reports whether the store is open and readable.
+// Ping reports whether the store is open and readable, and whether its last
+// write failed: that failure is reported for a while (a small write might
+// fit where the failed one did not), then Ping tries a small write of its
+// own, so that it reports the store healthy again once space returns.
 func (s *Store) Ping() error {
+	if f := s.writeErr.Load(); f != nil {
+		if time.Since(f.at) < s.failHold {
+			return f.err
+		}
+		if err := s.Update(func(t *Tx) error { return t.tx.Bucket(bucketMeta).Put([]byte("write_probe"), []byte{1}) }); err != nil {
+			return err
+		}
+	}
 	return s.db.View(func(tx *bolt.Tx) error {
 		if tx.Bucket(bucketMeta) == nil {
 			return linkemu.Errorf(linkemu.EINTERNAL, "store is not initialized")
@@ -119,9 +142,36 @@ func (s *Store) View(fn func(*Tx) error) error {
 	return s.db.View(func(tx *bolt.Tx) error { return fn(&Tx{tx: tx}) })
 }
 
-// Update runs fn in a read-write transaction; it commits only if fn returns nil.
+// Update runs fn in a read-write transaction; it commits only if fn returns
+// nil. A commit the file system refuses (disk full, read-only, I/O error)
+// fails with ESTORAGE, whose message names the file and the cause.
 func (s *Store) Update(fn func(*Tx) error) error {
-	return s.db.Update(func(tx *bolt.Tx) error { return fn(&Tx{tx: tx}) })
+	var fnErr error
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		fnErr = fn(&Tx{tx: tx})
+		return fnErr
+	})
+	if err == nil {
+		s.writeErr.Store(nil)
+		return nil
+	}
+	if fnErr != nil {
+		return err
+	}
+	err = writeError(s.path, err)
+	s.writeErr.Store(&writeFailure{err, time.Now()})
+	return err
+}
+
+// writeError describes a commit the file system refused.
+func writeError(path string, err error) error {
+	switch {
+	case errors.Is(err, syscall.ENOSPC), errors.Is(err, syscall.EDQUOT):
+		return linkemu.Errorf(linkemu.ESTORAGE, "linkemu could not save the change: the disk holding %s is full (%v). Free space on it and retry.", path, err)
+	case errors.Is(err, syscall.EROFS), errors.Is(err, bolt.ErrDatabaseReadOnly):
+		return linkemu.Errorf(linkemu.ESTORAGE, "linkemu could not save the change: %s is read-only (%v).", path, err)
+	}
+	return linkemu.Errorf(linkemu.ESTORAGE, "linkemu could not save the change to %s: %v", path, err)
 }
 
 // Tx is a transaction over the store's objects.
