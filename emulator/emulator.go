@@ -190,6 +190,9 @@ func Start(ctx context.Context, opts Options) (_ *Emulator, err error) {
 		opts.DataDir = e.tempDir
 	}
 	e.DataDir = opts.DataDir
+	if err = checkStoreNotLost(opts.DataDir); err != nil {
+		return nil, err
+	}
 	if e.store, err = store.Open(opts.DataDir, store.Options{}); err != nil {
 		return nil, err
 	}
@@ -198,6 +201,11 @@ func Start(ctx context.Context, opts Options) (_ *Emulator, err error) {
 	}
 	if err = e.startClusters(ctx, opts); err != nil {
 		return nil, err
+	}
+	if len(opts.Embedded) > 0 {
+		mark := markMirrors(e.store, opts.DataDir, e.log)
+		e.store.OnCommit(mark)
+		mark()
 	}
 	e.mgr = manager.New(manager.Config{Store: e.store, Clusters: e.registry, Logger: opts.Logger, HealthInterval: opts.HealthInterval, Network: e.net})
 	if err = e.mgr.Start(ctx); err != nil {

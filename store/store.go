@@ -59,6 +59,25 @@ type Store struct {
 	// failHold is how long Ping keeps reporting a failed write before it
 	// tries a write of its own.
 	failHold time.Duration
+	onCommit atomic.Pointer[func()]
+}
+
+// OnCommit sets a function called after every committed Update, outside
+// the transaction.
+func (s *Store) OnCommit(fn func()) { s.onCommit.Store(&fn) }
+
+// HasMirrors reports whether the store holds any mirror topic.
+func (s *Store) HasMirrors() (bool, error) {
+	has := false
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketMirrors).ForEachBucket(func(k []byte) error {
+			if b := tx.Bucket(bucketMirrors).Bucket(k); b != nil && b.Stats().KeyN > 0 {
+				has = true
+			}
+			return nil
+		})
+	})
+	return has, err
 }
 
 type writeFailure struct {
@@ -76,12 +95,12 @@ func Open(dir string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("create data dir %s: %w", dir, err)
 	}
 	path := filepath.Join(dir, FileName)
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.Timeout})
+	db, err := openChecked(path, opts)
 	if errors.Is(err, bolt.ErrTimeout) {
 		return nil, fmt.Errorf("data dir %s is in use by another linkemu process (could not lock %s within %s); stop it or pass a different --data-dir", dir, path, opts.Timeout)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", path, err)
+		return nil, err
 	}
 	s := &Store{db: db, path: path, failHold: 10 * time.Second}
 	if err := s.init(); err != nil {
@@ -89,6 +108,51 @@ func Open(dir string, opts Options) (*Store, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// ErrCorrupted is wrapped by Open's error when the file is damaged.
+var ErrCorrupted = errors.New("store file is corrupted")
+
+// openChecked opens the file and checks every page of it: bbolt panics on
+// a damaged page when it first reads it, so a damaged file is found here,
+// at start, and reported as an error naming the file, never as a panic
+// later.
+func openChecked(path string, opts Options) (db *bolt.DB, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			if db != nil {
+				db.Close()
+			}
+			db, err = nil, corrupted(path, fmt.Errorf("%v", r))
+		}
+	}()
+	db, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.Timeout})
+	switch {
+	case errors.Is(err, bolt.ErrTimeout):
+		return nil, err
+	case errors.Is(err, bolt.ErrInvalid), errors.Is(err, bolt.ErrChecksum), errors.Is(err, bolt.ErrVersionMismatch):
+		return nil, corrupted(path, err)
+	case err != nil:
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	var problems []error
+	if err := db.View(func(tx *bolt.Tx) error {
+		for e := range tx.Check() {
+			problems = append(problems, e)
+		}
+		return nil
+	}); err != nil {
+		problems = append(problems, err)
+	}
+	if len(problems) > 0 {
+		db.Close()
+		return nil, corrupted(path, errors.Join(problems...))
+	}
+	return db, nil
+}
+
+func corrupted(path string, cause error) error {
+	return fmt.Errorf("%w: %s cannot be read (%v); restore it from a backup, or move it away to start with no links", ErrCorrupted, path, cause)
 }
 
 func (s *Store) init() error {
@@ -153,6 +217,9 @@ func (s *Store) Update(fn func(*Tx) error) error {
 	})
 	if err == nil {
 		s.writeErr.Store(nil)
+		if fn := s.onCommit.Load(); fn != nil {
+			(*fn)()
+		}
 		return nil
 	}
 	if fnErr != nil {
