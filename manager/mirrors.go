@@ -4,6 +4,9 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kgo"
 
 	linkemu "github.com/linkemu/linkemu"
 	"github.com/linkemu/linkemu/broker"
@@ -99,12 +102,17 @@ func (m *Manager) createMirror(ctx context.Context, cluster, link string, req Cr
 	if err != nil {
 		return err
 	}
+	spec := l.Config(linkemu.CfgMirrorStartOffsetSpec)
+	starts, err := pinStartOffsets(ctx, rt.remote, st.Name, st.Partitions, spec)
+	if err != nil {
+		return err
+	}
 	if err := dest.CreateTopic(ctx, name, st.Partitions, rf, configs, false); err != nil {
 		return err
 	}
 	mr := &linkemu.Mirror{
 		ClusterID: cluster, LinkName: link, Name: name, SourceTopic: st.Name, Partitions: st.Partitions,
-		Status: linkemu.MirrorActive, StateTime: m.cfg.Now().UTC(), StartSpec: l.Config(linkemu.CfgMirrorStartOffsetSpec),
+		Status: linkemu.MirrorActive, StateTime: m.cfg.Now().UTC(), StartSpec: spec, StartOffsets: starts,
 	}
 	if err := m.store.Update(func(tx *store.Tx) error { return tx.PutMirror(mr) }); err != nil {
 		// Leave no half-made mirror behind.
@@ -291,4 +299,34 @@ func (m *Manager) mirrorsChanged(cluster, link string) {
 		rt.applyMirrors()
 	}
 	m.refreshGuard(cluster)
+}
+
+// pinStartOffsets resolves a latest or timestamp mirror.start.offset.spec
+// when the mirror is created, so that every record produced to the source
+// after the creation answered is mirrored. Earliest needs no pinning: the
+// worker starts at the source's log start offset whenever it starts.
+func pinStartOffsets(ctx context.Context, src *kgo.Client, topic string, partitions int32, spec string) ([]int64, error) {
+	if s := strings.ToLower(strings.TrimSpace(spec)); s == "" || s == "earliest" {
+		return nil, nil
+	}
+	parts := make([]int32, partitions)
+	for i := range parts {
+		parts[i] = int32(i)
+	}
+	offs, err := replication.ResolveStartOffsets(ctx, src, topic, parts, spec, 10*time.Second)
+	if err != nil {
+		if linkemu.ErrorCode(err) == linkemu.EINVALID {
+			return nil, err
+		}
+		return nil, linkemu.Errorf(linkemu.EUNAVAILABLE, "Cannot resolve mirror.start.offset.spec %q on source topic '%s': %v", spec, topic, err)
+	}
+	out := make([]int64, partitions)
+	for i := range out {
+		o, ok := offs[int32(i)]
+		if !ok {
+			return nil, linkemu.Errorf(linkemu.EUNAVAILABLE, "Cannot resolve mirror.start.offset.spec %q on source topic '%s': no offset for partition %d.", spec, topic, i)
+		}
+		out[i] = o
+	}
+	return out, nil
 }

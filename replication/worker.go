@@ -120,6 +120,11 @@ type Mirror struct {
 	// or an ISO-8601 timestamp. It applies once, when the worker first
 	// sees the mirror; partitions added later start at the earliest offset.
 	StartSpec string
+	// StartOffsets, if set, are StartSpec resolved when the mirror was
+	// created (see ResolveStartOffsets), one per partition; the worker
+	// starts there instead of resolving StartSpec when it first sees the
+	// mirror, which would skip records produced in between.
+	StartOffsets []int64
 	// Paused stops fetching; the mirror keeps its state and its lag grows.
 	Paused bool
 }
