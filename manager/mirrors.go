@@ -34,8 +34,11 @@ type PartitionLag struct {
 // MirrorView is a mirror topic as the REST API reports it: the stored mirror
 // with its status as seen now and its lags.
 type MirrorView struct {
-	Mirror     *linkemu.Mirror
-	Status     linkemu.MirrorStatus
+	Mirror *linkemu.Mirror
+	Status linkemu.MirrorStatus
+	// StateTime is when the mirror entered Status: the stored state's
+	// time, or when replication failed for FAILED.
+	StateTime  time.Time
 	TopicError linkemu.MirrorTopicError
 	Lags       []PartitionLag
 }
@@ -247,7 +250,7 @@ func (m *Manager) ListMirrors(_ context.Context, cluster, link string, status li
 
 // mirrorView combines a stored mirror with its link's runtime.
 func (m *Manager) mirrorView(mr *linkemu.Mirror) *MirrorView {
-	v := &MirrorView{Mirror: mr, Status: mr.Status, TopicError: mr.TopicError}
+	v := &MirrorView{Mirror: mr, Status: mr.Status, TopicError: mr.TopicError, StateTime: mr.StateTime}
 	rt := m.runtime(mr.ClusterID, mr.LinkName)
 	var rs replication.MirrorStatus
 	var running bool
@@ -281,6 +284,9 @@ func (m *Manager) mirrorView(mr *linkemu.Mirror) *MirrorView {
 	switch {
 	case running && rs.TopicError != "":
 		v.Status, v.TopicError = linkemu.MirrorFailed, rs.TopicError
+		if !rs.FailedAt.IsZero() {
+			v.StateTime = rs.FailedAt
+		}
 	case h.state == linkemu.LinkFailed:
 		v.Status = linkemu.MirrorLinkFailed
 	case h.state == linkemu.LinkPaused:

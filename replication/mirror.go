@@ -358,6 +358,7 @@ func (m *mirror) fail(te *topicError) {
 	m.mu.Lock()
 	first := m.terr == nil
 	if first {
+		te.at = time.Now()
 		m.terr = te
 	}
 	parts := slices.Clone(m.parts)

@@ -31,8 +31,9 @@ type Config struct {
 	ConfigSyncInclude  []string
 
 	// MetadataInterval is how often the worker looks for source partition
-	// growth, deleted or recreated source topics and leader moves, and
-	// refreshes the high watermarks of paused mirrors (default 5s).
+	// growth, deleted or recreated source topics and leader moves
+	// (default 5s). Paused mirrors' source high watermarks are refreshed
+	// every FetchMaxWait.
 	MetadataInterval time.Duration
 
 	// FetchMaxWait is the longest a fetch waits for data (default 500ms).
@@ -247,6 +248,10 @@ func (w *Worker) run() {
 
 	meta := time.NewTicker(w.cfg.MetadataInterval)
 	defer meta.Stop()
+	// Paused mirrors' lags follow the source about as closely as running
+	// mirrors' do, which learn the high watermark from every fetch.
+	pausedTick := time.NewTicker(w.cfg.FetchMaxWait)
+	defer pausedTick.Stop()
 	var cfgTick <-chan time.Time
 	if w.cfg.ConfigSyncInterval > 0 {
 		t := time.NewTicker(w.cfg.ConfigSyncInterval)
@@ -271,6 +276,7 @@ func (w *Worker) run() {
 			refresh()
 		case <-meta.C:
 			refresh()
+		case <-pausedTick.C:
 			w.refreshPausedMarks(ctx)
 		case <-cfgTick:
 			w.syncAllConfigs(ctx)
