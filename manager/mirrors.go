@@ -292,6 +292,9 @@ func (m *Manager) mirrorView(mr *linkemu.Mirror) *MirrorView {
 	case h.state == linkemu.LinkPaused:
 		v.Status = linkemu.MirrorLinkPaused
 	case mr.Status == linkemu.MirrorPaused:
+	case h.localDown:
+		// The destination is down, not the source: the mirror keeps its
+		// state, and its lag grows until the destination returns.
 	case h.state == linkemu.LinkUnavailable || (running && rs.SourceUnavailable):
 		v.Status = linkemu.MirrorSourceUnavailable
 	}
