@@ -9,6 +9,12 @@
 //
 // bbolt holds an exclusive file lock: a second process opening the same file
 // fails after Options.Timeout with an error that says so.
+//
+// Faults are loud. Open checks every page of the file, so a damaged file
+// fails Open with ErrCorrupted and a message naming it, instead of bbolt
+// panicking later on the bad page. A commit the file system refuses (full
+// disk, read-only) fails with linkemu.ESTORAGE, whose message says so; Ping
+// reports it until a write succeeds again.
 package store
 
 import (
