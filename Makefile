@@ -2,7 +2,7 @@
 GO ?= go
 BIN := bin/emulator
 
-.PHONY: run build test test-testcontainers vet bench docker clean
+.PHONY: run build test test-testcontainers vet bench soak docker clean
 
 ## run: start the emulator with two embedded clusters (REST on :8090)
 run:
@@ -27,6 +27,10 @@ vet:
 ## bench: replication throughput, latency and scale (see docs/benchmarks.md)
 bench:
 	$(GO) run ./cmd/linkemu-bench
+
+## soak: 20 rounds of the SIGKILL crash test during transactional copying
+soak:
+	LINKEMU_CRASH_ROUNDS=20 $(GO) test -count=1 -timeout 30m -run 'TestSIGKILLDuringTransactionalCopying' -v ./cmd/emulator/
 
 ## docker: build the container image linkemu:dev
 docker:

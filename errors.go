@@ -18,6 +18,7 @@ const (
 	EFORBIDDEN      = "forbidden"       // credentials fine, action not allowed
 	EUNAVAILABLE    = "unavailable"     // a broker or remote cluster cannot be reached
 	ENOTIMPLEMENTED = "not_implemented" // part of Confluent's API that linkemu does not serve yet
+	ESTORAGE        = "storage"         // linkemu's own data dir cannot be written (disk full, read-only)
 	EINTERNAL       = "internal"        // a bug in linkemu
 )
 

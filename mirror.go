@@ -63,6 +63,11 @@ type Mirror struct {
 	// StartSpec is mirror.start.offset.spec at creation: earliest, latest or
 	// an ISO-8601 timestamp.
 	StartSpec string `json:"start_spec,omitempty"`
+	// StartOffsets holds each partition's start offset, resolved from
+	// StartSpec when the mirror was created (latest or a timestamp), so
+	// that records produced after the creation answered are mirrored.
+	// Empty for earliest.
+	StartOffsets []int64 `json:"start_offsets,omitempty"`
 
 	// StopOffsets holds each partition's log end offset when the mirror
 	// stopped (failover or promote); truncate-and-restore needs them.

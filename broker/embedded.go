@@ -7,6 +7,7 @@ import (
 	"net"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kmsg"
@@ -34,6 +35,11 @@ type EmbeddedConfig struct {
 	// Users, when set, turn SASL on; each is a superuser.
 	Users  []SASLUser
 	Logger *slog.Logger
+	// StorageFault, if set, is asked before each write to DataDir and fails
+	// it with the error it returns (syscall.ENOSPC for a full disk): fault
+	// injection for disk-full drills where no small file system can be
+	// mounted.
+	StorageFault func(op, path string) error
 }
 
 // Embedded is an in-process single-broker Kafka cluster (kfake) that can be
@@ -121,6 +127,9 @@ func (e *Embedded) Start() error {
 	}
 	if e.cfg.DataDir != "" {
 		opts = append(opts, kfake.DataDir(e.cfg.DataDir))
+		if e.cfg.StorageFault != nil {
+			opts = append(opts, kfake.StorageFault(e.cfg.StorageFault))
+		}
 	}
 	if len(e.cfg.Users) > 0 {
 		opts = append(opts, kfake.EnableSASL())
@@ -206,4 +215,19 @@ func (k kfakeLogger) Logf(level kfake.LogLevel, msg string, args ...any) {
 	case kfake.LogLevelWarn:
 		k.l.Warn(fmt.Sprintf(msg, args...), "component", "kfake")
 	}
+}
+
+// StorageError reports the broker's last failed write to its data dir if it
+// happened within the last window: produce requests meanwhile answer
+// KAFKA_STORAGE_ERROR. Nil when the broker runs in memory or writes fine.
+func (e *Embedded) StorageError(window time.Duration) error {
+	kc := e.Fake()
+	if kc == nil {
+		return nil
+	}
+	err, at := kc.LastStorageError()
+	if err == nil || time.Since(at) > window {
+		return nil
+	}
+	return fmt.Errorf("embedded cluster %s cannot write its data (%v, %s ago); free space in its data dir", e.cfg.ID, err, time.Since(at).Round(time.Second))
 }

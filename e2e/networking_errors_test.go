@@ -164,4 +164,8 @@ func TestNetworkingErrorsAndCloudAPIKeys(t *testing.T) {
 	if r := env.Do(http.MethodPut, services+"/nls-x", map[string]any{}, auth...); r.Status != http.StatusMethodNotAllowed || !strings.Contains(string(r.Body), `"code":"method_not_allowed"`) {
 		t.Errorf("PUT: %d %s", r.Status, r.Body)
 	}
+	// A method no router knows answers in the Cloud shape too.
+	if r := env.Do("FROB", services+"/nls-x", nil, auth...); r.Status != http.StatusMethodNotAllowed || !strings.Contains(string(r.Body), `"code":"method_not_allowed"`) {
+		t.Errorf("FROB: %d %s", r.Status, r.Body)
+	}
 }

@@ -122,6 +122,19 @@ func TestDestinationOutageDrill(t *testing.T) {
 	kafkatest.Produce(t, l.east, "orders", orderRecords("order-", 100, 150)...)
 	l.mustStatus(t, 200, http.MethodPost, "/emulator/v1/clusters/lkc-west:stop", nil)
 	kafkatest.Produce(t, l.east, "orders", orderRecords("order-", 150, 200)...)
+	// The link cannot run, but its source is fine: no bootstrap failure
+	// toward the source, and the mirror is not SOURCE_UNAVAILABLE.
+	link := apitest.ClusterPath("lkc-west", "/links/east-to-west")
+	apitest.Eventually(t, apitest.Timeout, "link UNAVAILABLE", func() bool {
+		return l.Do(http.MethodGet, link, nil).Map(t)["link_state"] == "UNAVAILABLE"
+	})
+	m := l.Do(http.MethodGet, link, nil).Map(t)
+	if m["link_error"] == "BOOTSTRAP_TCP_CONNECTION_FAILED_ERROR" || !strings.Contains(fmt.Sprint(m["link_error_message"]), "lkc-west") {
+		t.Errorf("link while its destination is down: %v: %v", m["link_error"], m["link_error_message"])
+	}
+	if st := l.mirror(t, "orders")["mirror_status"]; st != "ACTIVE" {
+		t.Errorf("mirror while its destination is down: %v, want ACTIVE (the source is reachable)", st)
+	}
 	l.mustStatus(t, 200, http.MethodPost, "/emulator/v1/clusters/lkc-west:start", nil)
 	kafkatest.Produce(t, l.east, "orders", orderRecords("order-", 200, 250)...)
 

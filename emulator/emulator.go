@@ -61,6 +61,9 @@ type EmbeddedSpec struct {
 	Advertised string
 	// Users turn on SASL for the cluster; each is a superuser.
 	Users []broker.SASLUser
+	// StorageFault injects write failures into the broker's data dir (see
+	// broker.EmbeddedConfig).
+	StorageFault func(op, path string) error
 }
 
 // NetworkSpec declares one private network of Confluent Cloud's network
@@ -187,6 +190,9 @@ func Start(ctx context.Context, opts Options) (_ *Emulator, err error) {
 		opts.DataDir = e.tempDir
 	}
 	e.DataDir = opts.DataDir
+	if err = checkStoreNotLost(opts.DataDir); err != nil {
+		return nil, err
+	}
 	if e.store, err = store.Open(opts.DataDir, store.Options{}); err != nil {
 		return nil, err
 	}
@@ -195,6 +201,11 @@ func Start(ctx context.Context, opts Options) (_ *Emulator, err error) {
 	}
 	if err = e.startClusters(ctx, opts); err != nil {
 		return nil, err
+	}
+	if len(opts.Embedded) > 0 {
+		mark := markMirrors(e.store, opts.DataDir, e.log)
+		e.store.OnCommit(mark)
+		mark()
 	}
 	e.mgr = manager.New(manager.Config{Store: e.store, Clusters: e.registry, Logger: opts.Logger, HealthInterval: opts.HealthInterval, Network: e.net})
 	if err = e.mgr.Start(ctx); err != nil {
@@ -238,6 +249,7 @@ func (e *Emulator) startClusters(ctx context.Context, opts Options) error {
 		emb, err := broker.StartEmbedded(broker.EmbeddedConfig{
 			ID: spec.ID, ListenAddr: spec.Listen, AdvertisedAddr: spec.Advertised,
 			DataDir: filepath.Join(opts.DataDir, "clusters", spec.ID), Users: spec.Users, Logger: opts.Logger,
+			StorageFault: spec.StorageFault,
 		})
 		if err != nil {
 			return err

@@ -114,11 +114,19 @@ func (m *Manager) Close() {
 	}
 }
 
-// Ready reports whether the store is open and every cluster answers.
+// storageErrorWindow is how long /readyz reports an embedded broker's
+// failed write to its data dir.
+const storageErrorWindow = 10 * time.Second
+
+// Ready reports whether the store is open and writable, every cluster
+// answers, and every embedded broker can write its data.
 func (m *Manager) Ready(ctx context.Context) map[string]error {
 	out := map[string]error{"store": m.store.Ping()}
 	for _, c := range m.clusters.List() {
 		out["cluster "+c.ID] = c.Ping(ctx, m.cfg.ProbeTimeout)
+		if c.Embedded != nil {
+			out["storage "+c.ID] = c.Embedded.StorageError(storageErrorWindow)
+		}
 	}
 	return out
 }

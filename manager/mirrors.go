@@ -4,6 +4,9 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kgo"
 
 	linkemu "github.com/linkemu/linkemu"
 	"github.com/linkemu/linkemu/broker"
@@ -30,8 +33,11 @@ type PartitionLag struct {
 // MirrorView is a mirror topic as the REST API reports it: the stored mirror
 // with its status as seen now and its lags.
 type MirrorView struct {
-	Mirror     *linkemu.Mirror
-	Status     linkemu.MirrorStatus
+	Mirror *linkemu.Mirror
+	Status linkemu.MirrorStatus
+	// StateTime is when the mirror entered Status: the stored state's
+	// time, or when replication failed for FAILED.
+	StateTime  time.Time
 	TopicError linkemu.MirrorTopicError
 	Lags       []PartitionLag
 }
@@ -114,12 +120,17 @@ func (m *Manager) createMirror(ctx context.Context, cluster, link string, req Cr
 	if err != nil {
 		return err
 	}
+	spec := l.Config(linkemu.CfgMirrorStartOffsetSpec)
+	starts, err := pinStartOffsets(ctx, rt.remote, st.Name, st.Partitions, spec)
+	if err != nil {
+		return err
+	}
 	if err := dest.CreateTopic(ctx, name, st.Partitions, rf, configs, false); err != nil {
 		return err
 	}
 	mr := &linkemu.Mirror{
 		ClusterID: cluster, LinkName: link, Name: name, SourceTopic: st.Name, Partitions: st.Partitions,
-		Status: linkemu.MirrorActive, StateTime: m.cfg.Now().UTC(), StartSpec: l.Config(linkemu.CfgMirrorStartOffsetSpec),
+		Status: linkemu.MirrorActive, StateTime: m.cfg.Now().UTC(), StartSpec: spec, StartOffsets: starts,
 	}
 	if err := m.write(func(tx *wtx) error {
 		if _, err := tx.Link(cluster, link); err != nil {
@@ -248,7 +259,7 @@ func (m *Manager) ListMirrors(_ context.Context, cluster, link string, status li
 // mirrorView combines a stored mirror with its link's runtime. It takes no
 // lock but the workers' short status locks, which are never held across I/O.
 func (m *Manager) mirrorView(mr *linkemu.Mirror) *MirrorView {
-	v := &MirrorView{Mirror: mr, Status: mr.Status, TopicError: mr.TopicError}
+	v := &MirrorView{Mirror: mr, Status: mr.Status, TopicError: mr.TopicError, StateTime: mr.StateTime}
 	rt := m.runtime(mr.ClusterID, mr.LinkName)
 	var rs replication.MirrorStatus
 	var running bool
@@ -282,11 +293,17 @@ func (m *Manager) mirrorView(mr *linkemu.Mirror) *MirrorView {
 	switch {
 	case running && rs.TopicError != "":
 		v.Status, v.TopicError = linkemu.MirrorFailed, rs.TopicError
+		if !rs.FailedAt.IsZero() {
+			v.StateTime = rs.FailedAt
+		}
 	case h.state == linkemu.LinkFailed:
 		v.Status = linkemu.MirrorLinkFailed
 	case h.state == linkemu.LinkPaused:
 		v.Status = linkemu.MirrorLinkPaused
 	case mr.Status == linkemu.MirrorPaused:
+	case h.localDown:
+		// The destination is down, not the source: the mirror keeps its
+		// state, and its lag grows until the destination returns.
 	case h.state == linkemu.LinkUnavailable || (running && rs.SourceUnavailable):
 		v.Status = linkemu.MirrorSourceUnavailable
 	}
@@ -299,4 +316,34 @@ func (m *Manager) mirrorsChanged(cluster, link string) {
 	if rt := m.runtime(cluster, link); rt != nil {
 		rt.applyMirrors()
 	}
+}
+
+// pinStartOffsets resolves a latest or timestamp mirror.start.offset.spec
+// when the mirror is created, so that every record produced to the source
+// after the creation answered is mirrored. Earliest needs no pinning: the
+// worker starts at the source's log start offset whenever it starts.
+func pinStartOffsets(ctx context.Context, src *kgo.Client, topic string, partitions int32, spec string) ([]int64, error) {
+	if s := strings.ToLower(strings.TrimSpace(spec)); s == "" || s == "earliest" {
+		return nil, nil
+	}
+	parts := make([]int32, partitions)
+	for i := range parts {
+		parts[i] = int32(i)
+	}
+	offs, err := replication.ResolveStartOffsets(ctx, src, topic, parts, spec, 10*time.Second)
+	if err != nil {
+		if linkemu.ErrorCode(err) == linkemu.EINVALID {
+			return nil, err
+		}
+		return nil, linkemu.Errorf(linkemu.EUNAVAILABLE, "Cannot resolve mirror.start.offset.spec %q on source topic '%s': %v", spec, topic, err)
+	}
+	out := make([]int64, partitions)
+	for i := range out {
+		o, ok := offs[int32(i)]
+		if !ok {
+			return nil, linkemu.Errorf(linkemu.EUNAVAILABLE, "Cannot resolve mirror.start.offset.spec %q on source topic '%s': no offset for partition %d.", spec, topic, i)
+		}
+		out[i] = o
+	}
+	return out, nil
 }

@@ -53,7 +53,7 @@ func (rt *linkRuntime) applyMirrors() {
 			continue
 		}
 		want = append(want, replication.Mirror{
-			Name: mr.Name, SourceTopic: mr.SourceTopic, StartSpec: mr.StartSpec,
+			Name: mr.Name, SourceTopic: mr.SourceTopic, StartSpec: mr.StartSpec, StartOffsets: mr.StartOffsets,
 			Paused: hold || mr.Status == linkemu.MirrorPaused,
 		})
 	}

@@ -46,6 +46,9 @@ type linkHealth struct {
 	// may work: the emulated network keeps the clusters apart, or the
 	// other side of a two-sided link is missing.
 	blocked bool
+	// localDown is set when the cluster the link lives on (the
+	// destination of its mirrors) is down: the source is not the cause.
+	localDown bool
 }
 
 func newLinkRuntime(m *Manager, l *linkemu.Link) *linkRuntime {
@@ -172,7 +175,10 @@ func (rt *linkRuntime) probe(ctx context.Context) linkHealth {
 		}
 	}
 	if local, err := rt.m.clusters.Get(l.ClusterID); err == nil && local.Embedded != nil && !local.Embedded.Running() {
-		return linkHealth{state: linkemu.LinkUnavailable, err: linkemu.LinkErrBootstrapTCPConnection, blocked: true,
+		// Not a failure to reach the remote cluster's bootstrap servers:
+		// Confluent's link_error values have no code for the link's own
+		// cluster being down, so UNKNOWN, with the message saying why.
+		return linkHealth{state: linkemu.LinkUnavailable, err: linkemu.LinkErrUnknown, blocked: true, localDown: true,
 			message: fmt.Sprintf("Cluster %s, where this side of the link lives, is down.", l.ClusterID)}
 	}
 	if h, missing := rt.m.peerMissing(l); missing {

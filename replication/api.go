@@ -24,6 +24,8 @@ type MirrorStatus struct {
 	// TopicError is set when the mirror stopped copying for a reason only
 	// an operator can fix (FAILED); Err then says why.
 	TopicError linkemu.MirrorTopicError
+	// FailedAt is when the mirror failed with TopicError.
+	FailedAt time.Time
 	// Err is the mirror's last error: the TopicError's cause, or a
 	// transient error the worker keeps retrying.
 	Err error
@@ -44,7 +46,7 @@ func (w *Worker) Status(mirror string) (MirrorStatus, bool) {
 	m.mu.Lock()
 	st := MirrorStatus{Paused: m.isPaused, SourceUnavailable: down, Err: m.err, ConfigSyncErr: m.cfgErr}
 	if m.terr != nil {
-		st.TopicError, st.Err = m.terr.Code, m.terr.Err
+		st.TopicError, st.Err, st.FailedAt = m.terr.Code, m.terr.Err, m.terr.at
 	}
 	parts := slices.Clone(m.parts)
 	m.mu.Unlock()

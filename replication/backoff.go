@@ -50,6 +50,7 @@ func sleep(ctx context.Context, d time.Duration) bool {
 type topicError struct {
 	Code linkemu.MirrorTopicError
 	Err  error
+	at   time.Time // when the mirror failed with it
 }
 
 func (e *topicError) Error() string { return fmt.Sprintf("%s: %v", e.Code, e.Err) }

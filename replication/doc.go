@@ -25,7 +25,7 @@
 // A control loop refreshes metadata every Config.MetadataInterval (leaders,
 // partition growth, deleted or recreated source topics), syncs topic
 // configs every Config.ConfigSyncInterval (see SyncedConfigs), and keeps
-// paused mirrors' lags current.
+// paused mirrors' lags current (every Config.FetchMaxWait).
 //
 // Locks. The worker's, mirrors' and partitions' mutexes guard figures only
 // and are never held across network I/O or a StateStore call, so Status,
@@ -65,7 +65,11 @@
 //     restart the worker takes over the open destination transaction
 //     (epoch from DescribeTransactions, sequence from DescribeProducers)
 //     and ends it with the source's marker, never aborting it with a new
-//     InitProducerID;
+//     InitProducerID. This holds across a crash of the destination broker
+//     too: Apache Kafka keeps the transaction in its coordinator's log, and
+//     linkemu's kfake restores it as ongoing when it replays its log (see
+//     third_party/kfake/README.md); cmd/emulator's SIGKILL test checks
+//     both isolation levels;
 //   - offset holes (compaction, markers of empty transactions, records the
 //     source deleted before they were copied): each missing offset is
 //     filled with an empty aborted transaction, whose abort marker takes
@@ -73,7 +77,11 @@
 //     inside (compacted batches) are re-encoded, uncompressed, into runs of
 //     consecutive records; records keep their bytes;
 //   - mirror.start.offset.spec (earliest, latest, a timestamp) and a source
-//     log start offset above 0: before the first record the mirror gets
+//     log start offset above 0. Latest and timestamps are resolved when the
+//     mirror is created (Mirror.StartOffsets, from ResolveStartOffsets), so
+//     records produced after the creation answered are mirrored; earliest
+//     is the source's log start offset when the worker first sees the
+//     mirror. Before the first record the mirror gets
 //     filler records (no key, no value, no timestamp; zstd packs them into
 //     about 0.83 bytes each, 100,000 per batch) up to the start offset, then
 //     DeleteRecords moves the mirror's log start offset there. Aligning 1M
@@ -90,6 +98,15 @@
 // MaxFillGap records the mirror had not copied yet, the mirror, like a
 // follower whose leader's log start moved past it, drops its log (filler
 // records and DeleteRecords) and restarts at the source's log start offset.
+//
+// Storage faults. A destination that cannot store a write (full disk)
+// answers KAFKA_STORAGE_ERROR; like any failed write, the partition re-reads
+// the destination's log end offset and retries with backoff, so a write
+// that did not land is written again at the same offset and nothing lands
+// elsewhere. Meanwhile the partition's error says why and its lag does not
+// fall: replication moves only when a write is acknowledged at the
+// expected offset. (kfake before linkemu's fix acknowledged the retry of a
+// batch it had failed to store as a duplicate.)
 //
 // # Lifecycle
 //

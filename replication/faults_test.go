@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kfake"
@@ -92,6 +93,7 @@ func TestForeignWrite(t *testing.T) {
 	w, _, _ := e.worker([]Mirror{{Name: "t", SourceTopic: "t"}})
 	eventually(t, waitLong, e.synced(w, "t", 1))
 
+	before := time.Now()
 	kafkatest.Produce(t, e.dst.Client(kgo.DefaultProduceTopic("t")), "t", kafkatest.Plain(1, 10)...)
 	kafkatest.Produce(t, e.srcCl, "t", kafkatest.Plain(5, 10)...)
 	eventually(t, waitLong, func() error {
@@ -100,4 +102,8 @@ func TestForeignWrite(t *testing.T) {
 		}
 		return nil
 	})
+	// The FAILED state's time is when it failed (state_time_ms).
+	if st, _ := w.Status("t"); st.FailedAt.Before(before) {
+		t.Errorf("failed at %v, before the foreign write at %v", st.FailedAt, before)
+	}
 }

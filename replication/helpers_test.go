@@ -25,7 +25,15 @@ type env struct {
 
 type envOption func(*envOpts)
 
-type envOpts struct{ srcDataDir bool }
+type envOpts struct {
+	srcDataDir bool
+	dstOpts    []kafkatest.Option
+}
+
+// withDest passes options to the destination cluster.
+func withDest(opts ...kafkatest.Option) envOption {
+	return func(o *envOpts) { o.dstOpts = append(o.dstOpts, opts...) }
+}
 
 // withSourceDataDir persists the source cluster so that it can restart.
 func withSourceDataDir() envOption { return func(o *envOpts) { o.srcDataDir = true } }
@@ -40,7 +48,7 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 	if o.srcDataDir {
 		srcOpts = append(srcOpts, kafkatest.WithDataDir(t.TempDir()))
 	}
-	e := &env{t: t, src: kafkatest.NewCluster(t, srcOpts...), dst: kafkatest.NewCluster(t), store: NewMemoryStore()}
+	e := &env{t: t, src: kafkatest.NewCluster(t, srcOpts...), dst: kafkatest.NewCluster(t, o.dstOpts...), store: NewMemoryStore()}
 	e.srcCl = e.src.Client(kafkatest.Partitioned())
 	e.dstCl = e.dst.Client()
 	return e

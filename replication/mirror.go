@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kgo"
 
 	linkemu "github.com/linkemu/linkemu"
 )
@@ -175,8 +176,14 @@ func (m *mirror) addPartitions(ctx context.Context, from, to int) error {
 		}
 	}
 	if len(unset) > 0 {
-		starts, err := m.w.startOffsets(ctx, m.spec.SourceTopic, unset, spec)
-		m.w.noteSource(err)
+		var starts map[int32]int64
+		var err error
+		if spec != "earliest" && len(m.spec.StartOffsets) > 0 {
+			starts, err = pinnedStarts(m.spec.StartOffsets, unset)
+		} else {
+			starts, err = m.w.startOffsets(ctx, m.spec.SourceTopic, unset, spec)
+			m.w.noteSource(err)
+		}
 		if err != nil {
 			return fmt.Errorf("resolving mirror.start.offset.spec %q: %w", spec, err)
 		}
@@ -204,16 +211,36 @@ func (m *mirror) addPartitions(ctx context.Context, from, to int) error {
 	return nil
 }
 
+// pinnedStarts returns the start offsets the manager resolved when it
+// created the mirror, for partitions parts.
+func pinnedStarts(pinned []int64, parts []int32) (map[int32]int64, error) {
+	out := make(map[int32]int64, len(parts))
+	for _, p := range parts {
+		if int(p) >= len(pinned) {
+			return nil, fmt.Errorf("no start offset was pinned for partition %d", p)
+		}
+		out[p] = pinned[p]
+	}
+	return out, nil
+}
+
 // startOffsets resolves a mirror.start.offset.spec for partitions of a
 // source topic.
 func (w *Worker) startOffsets(ctx context.Context, topic string, parts []int32, spec string) (map[int32]int64, error) {
+	return ResolveStartOffsets(ctx, w.cfg.Source, topic, parts, spec, w.cfg.RequestTimeout)
+}
+
+// ResolveStartOffsets resolves a mirror.start.offset.spec for partitions of
+// a source topic: the manager pins latest and timestamp specs this way when
+// it creates a mirror (Mirror.StartOffsets).
+func ResolveStartOffsets(ctx context.Context, source *kgo.Client, topic string, parts []int32, spec string, timeout time.Duration) (map[int32]int64, error) {
 	ts, err := parseStartSpec(spec)
 	if err != nil {
 		return nil, err
 	}
-	rctx, cancel := context.WithTimeout(ctx, w.cfg.RequestTimeout)
+	rctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	offs, err := listOffsets(rctx, w.cfg.Source, topic, parts, ts)
+	offs, err := listOffsets(rctx, source, topic, parts, ts)
 	if err != nil || ts < 0 {
 		return offs, err
 	}
@@ -225,7 +252,7 @@ func (w *Worker) startOffsets(ctx context.Context, topic string, parts []int32, 
 		}
 	}
 	if len(late) > 0 {
-		ends, err := listOffsets(rctx, w.cfg.Source, topic, late, -1)
+		ends, err := listOffsets(rctx, source, topic, late, -1)
 		if err != nil {
 			return nil, err
 		}
@@ -346,6 +373,7 @@ func (m *mirror) fail(te *topicError) {
 	m.mu.Lock()
 	first := m.terr == nil
 	if first {
+		te.at = time.Now()
 		m.terr = te
 	}
 	parts := slices.Clone(m.parts)

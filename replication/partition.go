@@ -398,8 +398,9 @@ type PartitionStatus struct {
 	// Lag is the source high watermark minus the position replication has
 	// reached, in source offsets.
 	Lag int64
-	// LastSourceFetchOffset is the offset of the last fetch from the source
-	// (-1 before the first).
+	// LastSourceFetchOffset is the offset of the last fetch from the source:
+	// before the first, the source offset the mirror already holds data up
+	// to (after a restart), or -1 if it holds none.
 	LastSourceFetchOffset int64
 	// LogEndOffset is the mirror partition's log end offset (-1 until read).
 	LogEndOffset int64

@@ -31,8 +31,9 @@ type Config struct {
 	ConfigSyncInclude  []string
 
 	// MetadataInterval is how often the worker looks for source partition
-	// growth, deleted or recreated source topics and leader moves, and
-	// refreshes the high watermarks of paused mirrors (default 5s).
+	// growth, deleted or recreated source topics and leader moves
+	// (default 5s). Paused mirrors' source high watermarks are refreshed
+	// every FetchMaxWait.
 	MetadataInterval time.Duration
 
 	// FetchMaxWait is the longest a fetch waits for data (default 500ms).
@@ -120,6 +121,11 @@ type Mirror struct {
 	// or an ISO-8601 timestamp. It applies once, when the worker first
 	// sees the mirror; partitions added later start at the earliest offset.
 	StartSpec string
+	// StartOffsets, if set, are StartSpec resolved when the mirror was
+	// created (see ResolveStartOffsets), one per partition; the worker
+	// starts there instead of resolving StartSpec when it first sees the
+	// mirror, which would skip records produced in between.
+	StartOffsets []int64
 	// Paused stops fetching; the mirror keeps its state and its lag grows.
 	Paused bool
 }
@@ -242,6 +248,10 @@ func (w *Worker) run() {
 
 	meta := time.NewTicker(w.cfg.MetadataInterval)
 	defer meta.Stop()
+	// Paused mirrors' lags follow the source about as closely as running
+	// mirrors' do, which learn the high watermark from every fetch.
+	pausedTick := time.NewTicker(w.cfg.FetchMaxWait)
+	defer pausedTick.Stop()
 	var cfgTick <-chan time.Time
 	if w.cfg.ConfigSyncInterval > 0 {
 		t := time.NewTicker(w.cfg.ConfigSyncInterval)
@@ -266,6 +276,7 @@ func (w *Worker) run() {
 			refresh()
 		case <-meta.C:
 			refresh()
+		case <-pausedTick.C:
 			w.refreshPausedMarks(ctx)
 		case <-cfgTick:
 			w.syncAllConfigs(ctx)

@@ -55,6 +55,11 @@ func (p *partition) init(ctx context.Context) error {
 	p.destLEO = leo
 	p.next = doc.Map.ToSource(leo)
 	p.fetchOffset = p.next
+	if p.lastFetch < 0 && p.next > doc.StartOffset {
+		// After a restart the mirror holds data up to next: report the
+		// position reached rather than no fetch at all.
+		p.lastFetch = p.next
+	}
 	p.hold = false
 	p.ready = true
 	p.gen++

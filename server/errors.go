@@ -22,7 +22,10 @@ var wireCodes = map[string]struct{ status, code int }{
 	linkemu.EFORBIDDEN:      {http.StatusForbidden, 40301},
 	linkemu.EUNAVAILABLE:    {http.StatusServiceUnavailable, 50302},
 	linkemu.ENOTIMPLEMENTED: {http.StatusNotImplemented, 501},
-	linkemu.EINTERNAL:       {http.StatusInternalServerError, 500},
+	// Kafka REST answers a broker's retriable storage failure
+	// (KafkaStorageException) with 500 and its retriable error code.
+	linkemu.ESTORAGE:  {http.StatusInternalServerError, 50003},
+	linkemu.EINTERNAL: {http.StatusInternalServerError, 500},
 }
 
 // statusOf returns the HTTP status linkemu answers for err, which is also
@@ -61,6 +64,7 @@ var cloudCodes = map[string]struct {
 	linkemu.EFORBIDDEN:      {http.StatusForbidden, "user_unauthorized", "User Access Unauthorized"},
 	linkemu.EUNAVAILABLE:    {http.StatusServiceUnavailable, "service_unavailable", "Service Unavailable"},
 	linkemu.ENOTIMPLEMENTED: {http.StatusNotImplemented, "not_implemented", "Not Implemented"},
+	linkemu.ESTORAGE:        {http.StatusInsufficientStorage, "insufficient_storage", "Insufficient Storage"},
 	linkemu.EINTERNAL:       {http.StatusInternalServerError, "internal_error", "Internal Server Error"},
 }
 

@@ -36,7 +36,7 @@ func (s *Server) mirrorData(r *http.Request, cluster string, v *manager.MirrorVi
 		NumPartitions:   len(v.Lags),
 		MirrorLags:      mirrorLags(v.Lags),
 		MirrorStatus:    string(v.Status),
-		StateTimeMs:     mr.StateTime.UnixMilli(),
+		StateTimeMs:     v.StateTime.UnixMilli(),
 	}
 	if v.TopicError != "" {
 		d.MirrorTopicError = string(v.TopicError)

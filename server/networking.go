@@ -27,9 +27,7 @@ func (s *Server) networkingRoutes(r chi.Router) {
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		writeCloudError(w, r, linkemu.Errorf(linkemu.ENOTFOUND, "No route %s %s: this emulator serves network-link-services, network-link-endpoints and network-link-service-associations under /networking/v1.", r.Method, r.URL.Path))
 	})
-	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
-		writeCloudErr(w, r, http.StatusMethodNotAllowed, "method_not_allowed", "Method Not Allowed", r.Method+" is not allowed on "+r.URL.Path+".")
-	})
+	r.MethodNotAllowed(networkingMethodNotAllowed)
 	r.Route("/network-link-services", func(r chi.Router) {
 		r.Get("/", s.listNetworkLinkServices)
 		r.Post("/", s.createNetworkLinkService)
@@ -190,4 +188,9 @@ func idOf(ref *api.ObjectID) string {
 		return ""
 	}
 	return ref.ID
+}
+
+// networkingMethodNotAllowed answers a method /networking/v1 does not serve.
+func networkingMethodNotAllowed(w http.ResponseWriter, r *http.Request) {
+	writeCloudErr(w, r, http.StatusMethodNotAllowed, "method_not_allowed", "Method Not Allowed", r.Method+" is not allowed on "+r.URL.Path+".")
 }

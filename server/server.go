@@ -75,6 +75,12 @@ func (s *Server) Handler() http.Handler {
 		writeErr(w, r, http.StatusNotFound, http.StatusNotFound, "HTTP 404 Not Found")
 	})
 	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
+		// A method chi does not know never reaches the sub-router of
+		// /networking/v1: answer it in the Cloud API's shape here.
+		if s.cfg.Networking != nil && (r.URL.Path == "/networking/v1" || strings.HasPrefix(r.URL.Path, "/networking/v1/")) {
+			networkingMethodNotAllowed(w, r)
+			return
+		}
 		writeErr(w, r, http.StatusMethodNotAllowed, http.StatusMethodNotAllowed, "HTTP 405 Method Not Allowed")
 	})
 	r.Get("/healthz", s.healthz)

@@ -73,27 +73,60 @@ func (s *Server) listAllTopicConfigs(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, r, http.StatusOK, out)
 }
 
-func (s *Server) getTopicConfig(w http.ResponseWriter, r *http.Request) {
-	cluster, topic, name := chi.URLParam(r, "cluster_id"), chi.URLParam(r, "topic_name"), chi.URLParam(r, "name")
+// topicConfigParams returns the path's cluster, topic and config name,
+// refusing an empty topic name (…/topics//configs/x) instead of asking the
+// cluster about a topic called "".
+func topicConfigParams(r *http.Request) (cluster, topic, name string, err error) {
+	cluster, topic, name = chi.URLParam(r, "cluster_id"), chi.URLParam(r, "topic_name"), chi.URLParam(r, "name")
+	if topic == "" {
+		return "", "", "", linkemu.Errorf(linkemu.ENOTFOUND, "The topic name in %s is empty.", r.URL.Path)
+	}
+	return cluster, topic, name, nil
+}
+
+// topicConfig returns one config of a topic, ENOTFOUND if the topic has no
+// config of that name.
+func (s *Server) topicConfig(r *http.Request, cluster, topic, name string) (broker.TopicConfig, error) {
 	cfgs, err := s.mgr.TopicConfigs(r.Context(), cluster, topic)
+	if err != nil {
+		return broker.TopicConfig{}, err
+	}
+	for _, c := range cfgs {
+		if c.Name == name {
+			return c, nil
+		}
+	}
+	return broker.TopicConfig{}, linkemu.Errorf(linkemu.ENOTFOUND, "Config %s cannot be found for topic %s.", name, topic)
+}
+
+func (s *Server) getTopicConfig(w http.ResponseWriter, r *http.Request) {
+	cluster, topic, name, err := topicConfigParams(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	for _, c := range cfgs {
-		if c.Name == name {
-			writeJSON(w, r, http.StatusOK, s.topicConfigData(r, cluster, topic, c))
-			return
-		}
+	c, err := s.topicConfig(r, cluster, topic, name)
+	if err != nil {
+		s.fail(w, r, err)
+		return
 	}
-	s.fail(w, r, linkemu.Errorf(linkemu.ENOTFOUND, "Config %s cannot be found for topic %s.", name, topic))
+	writeJSON(w, r, http.StatusOK, s.topicConfigData(r, cluster, topic, c))
 }
 
 func (s *Server) updateTopicConfig(w http.ResponseWriter, r *http.Request) {
-	cluster, topic, name := chi.URLParam(r, "cluster_id"), chi.URLParam(r, "topic_name"), chi.URLParam(r, "name")
+	cluster, topic, name, err := topicConfigParams(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	var body api.UpdateConfigRequest
 	if err := decode(r, &body, false); err != nil {
 		s.fail(w, r, err)
+		return
+	}
+	if body.Value == nil {
+		// {} or {"value": null} is not a reset: DELETE is.
+		s.fail(w, r, linkemu.Errorf(linkemu.EINVALID, "value is required; to reset %s to its default, send DELETE.", name))
 		return
 	}
 	if err := s.mgr.AlterTopicConfigs(r.Context(), cluster, topic, map[string]*string{name: body.Value}, false); err != nil {
@@ -104,7 +137,15 @@ func (s *Server) updateTopicConfig(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) resetTopicConfig(w http.ResponseWriter, r *http.Request) {
-	cluster, topic, name := chi.URLParam(r, "cluster_id"), chi.URLParam(r, "topic_name"), chi.URLParam(r, "name")
+	cluster, topic, name, err := topicConfigParams(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if _, err := s.topicConfig(r, cluster, topic, name); err != nil {
+		s.fail(w, r, err) // as GET answers: an unknown config is 404
+		return
+	}
 	if err := s.mgr.AlterTopicConfigs(r.Context(), cluster, topic, map[string]*string{name: nil}, false); err != nil {
 		s.fail(w, r, err)
 		return

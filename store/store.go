@@ -9,6 +9,12 @@
 //
 // bbolt holds an exclusive file lock: a second process opening the same file
 // fails after Options.Timeout with an error that says so.
+//
+// Faults are loud. Open checks every page of the file, so a damaged file
+// fails Open with ErrCorrupted and a message naming it, instead of bbolt
+// panicking later on the bad page. A commit the file system refuses (full
+// disk, read-only) fails with linkemu.ESTORAGE, whose message says so; Ping
+// reports it until a write succeeds again.
 package store
 
 import (
@@ -17,6 +23,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync/atomic"
+	"syscall"
 	"time"
 
 	linkemu "github.com/linkemu/linkemu"
@@ -52,6 +60,35 @@ type Options struct {
 type Store struct {
 	db   *bolt.DB
 	path string
+
+	writeErr atomic.Pointer[writeFailure] // the last write's failure, nil once one succeeds
+	// failHold is how long Ping keeps reporting a failed write before it
+	// tries a write of its own.
+	failHold time.Duration
+	onCommit atomic.Pointer[func()]
+}
+
+// OnCommit sets a function called after every committed Update, outside
+// the transaction.
+func (s *Store) OnCommit(fn func()) { s.onCommit.Store(&fn) }
+
+// HasMirrors reports whether the store holds any mirror topic.
+func (s *Store) HasMirrors() (bool, error) {
+	has := false
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketMirrors).ForEachBucket(func(k []byte) error {
+			if b := tx.Bucket(bucketMirrors).Bucket(k); b != nil && b.Stats().KeyN > 0 {
+				has = true
+			}
+			return nil
+		})
+	})
+	return has, err
+}
+
+type writeFailure struct {
+	err error
+	at  time.Time
 }
 
 // Open opens (creating if needed) the store in dir. The file is created with
@@ -64,19 +101,64 @@ func Open(dir string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("create data dir %s: %w", dir, err)
 	}
 	path := filepath.Join(dir, FileName)
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.Timeout})
+	db, err := openChecked(path, opts)
 	if errors.Is(err, bolt.ErrTimeout) {
 		return nil, fmt.Errorf("data dir %s is in use by another linkemu process (could not lock %s within %s); stop it or pass a different --data-dir", dir, path, opts.Timeout)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", path, err)
+		return nil, err
 	}
-	s := &Store{db: db, path: path}
+	s := &Store{db: db, path: path, failHold: 10 * time.Second}
 	if err := s.init(); err != nil {
 		db.Close()
 		return nil, err
 	}
 	return s, nil
+}
+
+// ErrCorrupted is wrapped by Open's error when the file is damaged.
+var ErrCorrupted = errors.New("store file is corrupted")
+
+// openChecked opens the file and checks every page of it: bbolt panics on
+// a damaged page when it first reads it, so a damaged file is found here,
+// at start, and reported as an error naming the file, never as a panic
+// later.
+func openChecked(path string, opts Options) (db *bolt.DB, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			if db != nil {
+				db.Close()
+			}
+			db, err = nil, corrupted(path, fmt.Errorf("%v", r))
+		}
+	}()
+	db, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.Timeout})
+	switch {
+	case errors.Is(err, bolt.ErrTimeout):
+		return nil, err
+	case errors.Is(err, bolt.ErrInvalid), errors.Is(err, bolt.ErrChecksum), errors.Is(err, bolt.ErrVersionMismatch):
+		return nil, corrupted(path, err)
+	case err != nil:
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	var problems []error
+	if err := db.View(func(tx *bolt.Tx) error {
+		for e := range tx.Check() {
+			problems = append(problems, e)
+		}
+		return nil
+	}); err != nil {
+		problems = append(problems, err)
+	}
+	if len(problems) > 0 {
+		db.Close()
+		return nil, corrupted(path, errors.Join(problems...))
+	}
+	return db, nil
+}
+
+func corrupted(path string, cause error) error {
+	return fmt.Errorf("%w: %s cannot be read (%v); restore it from a backup, or move it away to start with no links", ErrCorrupted, path, cause)
 }
 
 func (s *Store) init() error {
@@ -104,8 +186,19 @@ func (s *Store) Path() string { return s.path }
 // Close closes the file and releases its lock.
 func (s *Store) Close() error { return s.db.Close() }
 
-// Ping reports whether the store is open and readable.
+// Ping reports whether the store is open and readable, and whether its last
+// write failed: that failure is reported for a while (a small write might
+// fit where the failed one did not), then Ping tries a small write of its
+// own, so that it reports the store healthy again once space returns.
 func (s *Store) Ping() error {
+	if f := s.writeErr.Load(); f != nil {
+		if time.Since(f.at) < s.failHold {
+			return f.err
+		}
+		if err := s.Update(func(t *Tx) error { return t.tx.Bucket(bucketMeta).Put([]byte("write_probe"), []byte{1}) }); err != nil {
+			return err
+		}
+	}
 	return s.db.View(func(tx *bolt.Tx) error {
 		if tx.Bucket(bucketMeta) == nil {
 			return linkemu.Errorf(linkemu.EINTERNAL, "store is not initialized")
@@ -119,9 +212,39 @@ func (s *Store) View(fn func(*Tx) error) error {
 	return s.db.View(func(tx *bolt.Tx) error { return fn(&Tx{tx: tx}) })
 }
 
-// Update runs fn in a read-write transaction; it commits only if fn returns nil.
+// Update runs fn in a read-write transaction; it commits only if fn returns
+// nil. A commit the file system refuses (disk full, read-only, I/O error)
+// fails with ESTORAGE, whose message names the file and the cause.
 func (s *Store) Update(fn func(*Tx) error) error {
-	return s.db.Update(func(tx *bolt.Tx) error { return fn(&Tx{tx: tx}) })
+	var fnErr error
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		fnErr = fn(&Tx{tx: tx})
+		return fnErr
+	})
+	if err == nil {
+		s.writeErr.Store(nil)
+		if fn := s.onCommit.Load(); fn != nil {
+			(*fn)()
+		}
+		return nil
+	}
+	if fnErr != nil {
+		return err
+	}
+	err = writeError(s.path, err)
+	s.writeErr.Store(&writeFailure{err, time.Now()})
+	return err
+}
+
+// writeError describes a commit the file system refused.
+func writeError(path string, err error) error {
+	switch {
+	case errors.Is(err, syscall.ENOSPC), errors.Is(err, syscall.EDQUOT):
+		return linkemu.Errorf(linkemu.ESTORAGE, "linkemu could not save the change: the disk holding %s is full (%v). Free space on it and retry.", path, err)
+	case errors.Is(err, syscall.EROFS), errors.Is(err, bolt.ErrDatabaseReadOnly):
+		return linkemu.Errorf(linkemu.ESTORAGE, "linkemu could not save the change: %s is read-only (%v).", path, err)
+	}
+	return linkemu.Errorf(linkemu.ESTORAGE, "linkemu could not save the change to %s: %v", path, err)
 }
 
 // Tx is a transaction over the store's objects.

@@ -202,6 +202,10 @@ func (c *Cluster) handleProduce(creq *clientReq) (kmsg.Response, error) {
 			var dup bool
 			var baseOffset, lso int64
 
+			// windowBefore is the sequence window before this batch,
+			// restored if the batch cannot be stored (linkemu change
+			// "storage errors keep producer state").
+			var windowBefore pidwindow
 			if b.ProducerID >= 0 {
 				// For KIP-890 (v12+), pass pd to implicitly add
 				// the partition to the transaction if not yet added.
@@ -268,6 +272,7 @@ func (c *Cluster) handleProduce(creq *clientReq) (kmsg.Response, error) {
 						fallthrough
 					default:
 						var seqOk bool
+						windowBefore = *window
 						seqOk, dup, baseOffset = window.pushAndValidate(b.ProducerEpoch, b.FirstSequence, b.NumRecords, pd.highWatermark)
 						if !seqOk {
 							errCode = kerr.OutOfOrderSequenceNumber.Code
@@ -279,19 +284,32 @@ func (c *Cluster) handleProduce(creq *clientReq) (kmsg.Response, error) {
 					baseOffset = pd.highWatermark
 					lso = pd.logStartOffset
 
+					var firstOffPtr *int64
 					if txnal {
 						// Track per-partition first offset for AbortedTransactions index.
-						ptr := pidinf.txPartFirstOffsets.mkp(rt.Topic, rp.Partition, func() *int64 {
+						firstOffPtr = pidinf.txPartFirstOffsets.mkp(rt.Topic, rp.Partition, func() *int64 {
 							v := int64(-1)
 							return &v
 						})
-						if *ptr == -1 {
-							*ptr = baseOffset
+						if *firstOffPtr == -1 {
+							*firstOffPtr = baseOffset
+						} else {
+							firstOffPtr = nil
 						}
 					}
 
 					if c.pushBatch(pd, len(rp.Records), b, txnal) < 0 {
-						errCode = kerr.UnknownServerError.Code
+						// Nothing was stored: the producer's sequence
+						// and transaction start stay where they were,
+						// so that a retry is written rather than taken
+						// for a duplicate of a batch that never landed.
+						errCode = kerr.KafkaStorageError.Code
+						if window != nil {
+							*window = windowBefore
+						}
+						if firstOffPtr != nil {
+							*firstOffPtr = -1
+						}
 					} else if txnal {
 						pidinf.txBatchCount++
 						// Track bytes for readCommitted watcher accounting at commit time
@@ -304,7 +322,7 @@ func (c *Cluster) handleProduce(creq *clientReq) (kmsg.Response, error) {
 				baseOffset = pd.highWatermark
 				lso = pd.logStartOffset
 				if c.pushBatch(pd, len(rp.Records), b, txnal) < 0 {
-					errCode = kerr.UnknownServerError.Code
+					errCode = kerr.KafkaStorageError.Code
 				}
 			}
 

@@ -81,6 +81,8 @@ type (
 
 		die  chan struct{}
 		dead atomic.Bool
+
+		storageErr atomic.Pointer[storageFailure] // linkemu change "storage error state"
 	}
 
 	broker struct {
@@ -186,6 +188,9 @@ func NewCluster(opts ...Opt) (*Cluster, error) {
 	}
 	if cfg.injectFS != nil {
 		c.fs = cfg.injectFS
+		c.storageDir = cfg.dataDir
+	} else if cfg.dataDir != "" && cfg.storageFault != nil {
+		c.fs = faultFS{fn: cfg.storageFault}
 		c.storageDir = cfg.dataDir
 	} else if cfg.dataDir != "" {
 		c.fs = osFS{}

@@ -25,6 +25,7 @@ type seedTopics struct {
 }
 
 type cfg struct {
+	storageFault    func(op, path string) error // linkemu change "storage fault hook"
 	nbrokers        int
 	ports           []int
 	logger          Logger

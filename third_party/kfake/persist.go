@@ -1066,26 +1066,19 @@ func (c *Cluster) loadFromDisk() (bool, error) {
 	// then topics (needed by partitions), then partitions (may
 	// detect crash-aborted PIDs).
 	var (
-		crashAbortedMu   sync.Mutex
-		crashAbortedPIDs = make(map[int64]struct{})
+		crashAbortedMu sync.Mutex
+		openTxns       []openTxn
 	)
 	if err := errors.Join(
 		c.loadBrokerConfigs(fsys, dir),
 		c.loadTopics(fsys, dir),
-		c.loadPartitions(fsys, dir, &crashAbortedMu, crashAbortedPIDs),
+		c.loadPartitions(fsys, dir, &crashAbortedMu, &openTxns),
 	); err != nil {
 		return false, err
 	}
 
-	// Load PIDs, then bump epoch for PIDs that had in-flight
-	// transactions at crash time.
 	if err := c.loadPIDsLog(fsys, dir); err != nil {
 		return false, err
-	}
-	for pid := range crashAbortedPIDs {
-		if pidinf, ok := c.pids.ids[pid]; ok {
-			pidinf.epoch++
-		}
 	}
 
 	if err := errors.Join(
@@ -1097,6 +1090,10 @@ func (c *Cluster) loadFromDisk() (bool, error) {
 	); err != nil {
 		return false, err
 	}
+
+	// After the sequence windows, which a stale seq_windows.json from an
+	// earlier clean shutdown would otherwise overwrite.
+	c.recoverOpenTxns(openTxns)
 
 	if err := c.loadSessionState(); err != nil {
 		c.cfg.logger.Logf(LogLevelWarn, "load session state: %v", err)
@@ -1156,13 +1153,13 @@ func (c *Cluster) loadTopics(fsys fs, dir string) error {
 	return nil
 }
 
-func (c *Cluster) loadPartitions(fsys fs, dir string, crashAbortedMu *sync.Mutex, crashAbortedPIDs map[int64]struct{}) error {
+func (c *Cluster) loadPartitions(fsys fs, dir string, crashAbortedMu *sync.Mutex, openTxns *[]openTxn) error {
 	return c.forEachPartition(func(topic string, part int32, pd *partData) error {
-		return c.loadPartition(fsys, dir, topic, part, pd, crashAbortedMu, crashAbortedPIDs)
+		return c.loadPartition(fsys, dir, topic, part, pd, crashAbortedMu, openTxns)
 	})
 }
 
-func (c *Cluster) loadPartition(fsys fs, dir, topic string, part int32, pd *partData, crashAbortedMu *sync.Mutex, crashAbortedPIDs map[int64]struct{}) error {
+func (c *Cluster) loadPartition(fsys fs, dir, topic string, part int32, pd *partData, crashAbortedMu *sync.Mutex, openTxns *[]openTxn) error {
 	pdir := partDir(dir, topic, part)
 
 	// Try snapshot first
@@ -1203,7 +1200,7 @@ func (c *Cluster) loadPartition(fsys fs, dir, topic string, part int32, pd *part
 	}
 
 	// Full replay - scan all segments
-	return c.loadPartitionFullReplay(pd, segFiles, fsys, pdir, crashAbortedMu, crashAbortedPIDs)
+	return c.loadPartitionFullReplay(pd, segFiles, fsys, pdir, crashAbortedMu, openTxns)
 }
 
 func snapshotMatchesSegments(snap persistPartSnapshot, segFiles []int64, fsys fs, pdir string) bool {
@@ -1294,7 +1291,7 @@ func (c *Cluster) loadPartitionFromSnapshot(pd *partData, snap persistPartSnapsh
 	return nil
 }
 
-func (c *Cluster) loadPartitionFullReplay(pd *partData, segFiles []int64, fsys fs, pdir string, crashAbortedMu *sync.Mutex, crashAbortedPIDs map[int64]struct{}) error {
+func (c *Cluster) loadPartitionFullReplay(pd *partData, segFiles []int64, fsys fs, pdir string, crashAbortedMu *sync.Mutex, openTxns *[]openTxn) error {
 	// Load segments, getting full batches for crash recovery txn state.
 	var batches []*partBatch
 	for _, base := range segFiles {
@@ -1370,27 +1367,24 @@ func (c *Cluster) loadPartitionFullReplay(pd *partData, segFiles []int64, fsys f
 		delete(activeTxns, b.ProducerID)
 	}
 
-	// Implicitly abort in-flight transactions. Any producer still in
-	// activeTxns had a transaction open when the crash happened. We
-	// treat these as aborted so the LSO is not stuck forever.
+	// Transactions still open at a crash are recovered after the whole
+	// log is loaded (see recoverOpenTxns, linkemu change): either as
+	// ongoing transactions, as a real broker's coordinator would keep
+	// them, or aborted with a real abort marker.
 	if len(activeTxns) > 0 {
 		crashAbortedMu.Lock()
 		for pid, firstOff := range activeTxns {
-			last := firstOff
+			ot := openTxn{pd: pd, pid: pid, firstOffset: firstOff}
 			for _, b := range batches {
-				if b.ProducerID == pid && b.inTx {
-					end := b.FirstOffset + int64(b.LastOffsetDelta)
-					if end > last {
-						last = end
-					}
+				if b.ProducerID == pid && b.inTx && b.FirstOffset >= firstOff {
+					ot.epoch = b.ProducerEpoch
+					ot.lastOffset = b.FirstOffset + int64(b.LastOffsetDelta)
+					ot.firstSeq = b.FirstSequence
+					ot.nextSeq = b.FirstSequence + b.NumRecords
+					ot.lastBatchOffset = b.FirstOffset
 				}
 			}
-			pd.abortedTxns = append(pd.abortedTxns, abortedTxnEntry{
-				producerID:  pid,
-				firstOffset: firstOff,
-				lastOffset:  last,
-			})
-			crashAbortedPIDs[pid] = struct{}{}
+			*openTxns = append(*openTxns, ot)
 		}
 		crashAbortedMu.Unlock()
 	}
@@ -1833,10 +1827,12 @@ func (c *Cluster) persistBatchToSegment(pd *partData, b *partBatch) int64 {
 
 	if pd.activeSegFile == nil {
 		if err := fsys.MkdirAll(pdir, 0o755); err != nil {
+			c.noteStorage(err)
 			c.cfg.logger.Logf(LogLevelWarn, "persist batch mkdir %s: %v", pdir, err)
 			return -1
 		}
 		if err := c.openSegmentFiles(pd, pdir); err != nil {
+			c.noteStorage(err)
 			c.cfg.logger.Logf(LogLevelWarn, "persist batch open %s-%d: %v", pd.t, pd.p, err)
 			return -1
 		}
@@ -1849,6 +1845,7 @@ func (c *Cluster) persistBatchToSegment(pd *partData, b *partBatch) int64 {
 		pd.closeActiveFiles(c.cfg.syncWrites)
 		pd.segments = append(pd.segments, segmentInfo{base: b.FirstOffset})
 		if err := c.openSegmentFiles(pd, pdir); err != nil {
+			c.noteStorage(err)
 			c.cfg.logger.Logf(LogLevelWarn, "persist batch open %s-%d: %v", pd.t, pd.p, err)
 			return -1
 		}
@@ -1866,6 +1863,7 @@ func (c *Cluster) persistBatchToSegment(pd *partData, b *partBatch) int64 {
 		_, segErr = pd.activeIdxFile.Write(idx[:])
 	}
 	if segErr != nil {
+		c.noteStorage(segErr)
 		c.cfg.logger.Logf(LogLevelWarn, "persist batch %s-%d: %v", pd.t, pd.p, segErr)
 		pd.activeSegFile.Truncate(active.size)
 		pd.closeActiveFiles(false)

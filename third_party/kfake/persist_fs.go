@@ -340,3 +340,80 @@ func (memFileInfo) Mode() os.FileMode    { return 0o644 }
 func (i memFileInfo) ModTime() time.Time { return i.modTime }
 func (i memFileInfo) IsDir() bool        { return i.isDir }
 func (memFileInfo) Sys() any             { return nil }
+
+// linkemu change "storage fault hook": StorageFault makes the data dir's
+// writes fail on demand, for disk-full drills where no small filesystem
+// can be mounted. fn is asked before every write, create, rename and
+// directory creation; a non-nil error fails the operation as the
+// filesystem would (return syscall.ENOSPC for a full disk).
+func StorageFault(fn func(op, path string) error) Opt {
+	return opt{func(cfg *cfg) { cfg.storageFault = fn }}
+}
+
+// faultFS is osFS with StorageFault's hook in front of every write.
+type faultFS struct {
+	osFS
+	fn func(op, path string) error
+}
+
+func (f faultFS) OpenFile(name string, flag int, perm os.FileMode) (file, error) {
+	if flag&(os.O_CREATE|os.O_WRONLY|os.O_RDWR|os.O_APPEND) != 0 {
+		if err := f.fn("open", name); err != nil {
+			return nil, &os.PathError{Op: "open", Path: name, Err: err}
+		}
+	}
+	fl, err := f.osFS.OpenFile(name, flag, perm)
+	if err != nil {
+		return nil, err
+	}
+	return faultFile{fl, name, f.fn}, nil
+}
+
+func (f faultFS) Rename(oldpath, newpath string) error {
+	if err := f.fn("rename", newpath); err != nil {
+		return &os.LinkError{Op: "rename", Old: oldpath, New: newpath, Err: err}
+	}
+	return f.osFS.Rename(oldpath, newpath)
+}
+
+func (f faultFS) MkdirAll(path string, perm os.FileMode) error {
+	if err := f.fn("mkdir", path); err != nil {
+		return &os.PathError{Op: "mkdir", Path: path, Err: err}
+	}
+	return f.osFS.MkdirAll(path, perm)
+}
+
+type faultFile struct {
+	file
+	name string
+	fn   func(op, path string) error
+}
+
+func (f faultFile) Write(b []byte) (int, error) {
+	if err := f.fn("write", f.name); err != nil {
+		return 0, &os.PathError{Op: "write", Path: f.name, Err: err}
+	}
+	return f.file.Write(b)
+}
+
+// linkemu change "storage error state": LastStorageError returns the error
+// of the last write to the data dir that failed, and when it failed (zero
+// if none did). Produce requests whose batches cannot be stored answer
+// KAFKA_STORAGE_ERROR.
+func (c *Cluster) LastStorageError() (error, time.Time) {
+	if e := c.storageErr.Load(); e != nil {
+		return e.err, e.at
+	}
+	return nil, time.Time{}
+}
+
+type storageFailure struct {
+	err error
+	at  time.Time
+}
+
+func (c *Cluster) noteStorage(err error) {
+	if err != nil {
+		c.storageErr.Store(&storageFailure{err, time.Now()})
+	}
+}

@@ -70,6 +70,7 @@ type (
 		txStart    time.Time
 		lastActive time.Time // last time this transactional ID was used
 		inTx       bool
+		pendingEnd *bool // the outcome of a transaction whose markers could not all be stored yet
 
 		// Whether the last completed transaction was a commit (true)
 		// or abort (false). Used for EndTxn retry detection: if the
@@ -148,8 +149,14 @@ func (pids *pids) updateTimer() {
 		pids.c.cfg.logger.Logf(LogLevelWarn,
 			"txn timeout abort: txn_id=%s producer_id=%d epoch=%d timeout=%dms elapsed=%v",
 			minPid.txid, minPid.id, minPid.epoch, minPid.txTimeout, elapsed)
-		minPid = pids.bumpEpoch(minPid)
-		minPid.endTx(false)
+		if minPid.pendingEnd == nil {
+			minPid = pids.bumpEpoch(minPid)
+		}
+		if !minPid.endTx(false) {
+			// Retry the markers in a second.
+			minPid.txStart = now.Add(time.Second - time.Duration(minPid.txTimeout)*time.Millisecond)
+			continue
+		}
 		pids.c.persistPIDEntry(pidLogEntry{Type: "timeout", PID: minPid.id, Epoch: minPid.epoch})
 	}
 
@@ -236,8 +243,9 @@ func (pids *pids) doInitProducerID(creq *clientReq) kmsg.Response {
 		// Abort any in-flight transaction before bumping. A real
 		// broker returns CONCURRENT_TRANSACTIONS and aborts async,
 		// but kfake is synchronous so we abort inline.
-		if pidinf.inTx {
-			pidinf.endTx(false)
+		if pidinf.inTx && !pidinf.endTx(false) {
+			resp.ErrorCode = kerr.KafkaStorageError.Code
+			return resp
 		}
 		pidinf = pids.bumpEpoch(pidinf)
 		pidinf.lastActive = time.Now()
@@ -248,7 +256,13 @@ func (pids *pids) doInitProducerID(creq *clientReq) kmsg.Response {
 	}
 
 	// New transactional ID or first init. Check if an expired txid is
-	// being re-used - the create path handles this via byTxid.
+	// being re-used - the create path handles this via byTxid. An
+	// ongoing transaction is ended first; if its markers cannot be
+	// stored, the producer is not initialized.
+	if pidinf, ok := pids.byTxid[*req.TransactionalID]; ok && pidinf.inTx && !pidinf.endTx(false) {
+		resp.ErrorCode = kerr.KafkaStorageError.Code
+		return resp
+	}
 	id, epoch := pids.create(req.TransactionalID, req.TransactionTimeoutMillis)
 	resp.ProducerID = id
 	resp.ProducerEpoch = epoch
@@ -585,9 +599,16 @@ func (pids *pids) doEnd(creq *clientReq) kmsg.Response {
 		return resp
 	}
 
+	if pidinf.pendingEnd != nil && *pidinf.pendingEnd != req.Commit {
+		resp.ErrorCode = kerr.InvalidTxnState.Code
+		return resp
+	}
 	nBatches, nGroups := pidinf.txBatchCount, len(pidinf.txGroups)
 	endTxStart := time.Now()
-	pidinf.endTx(req.Commit)
+	if !pidinf.endTx(req.Commit) {
+		resp.ErrorCode = kerr.KafkaStorageError.Code
+		return resp
+	}
 	if elapsed := time.Since(endTxStart); elapsed > 5*time.Millisecond {
 		pids.c.cfg.logger.Logf(LogLevelWarn, "txn: EndTxn slow pid=%d epoch=%d elapsed=%dms batches=%d groups=%d",
 			req.ProducerID, req.ProducerEpoch, elapsed.Milliseconds(), nBatches, nGroups)
@@ -779,12 +800,23 @@ func txnMarkerBatch(pid int64, epoch int16, commit bool, coordinatorEpoch int32)
 	return b, len(benc)
 }
 
-func (pidinf *pidinfo) endTx(commit bool) {
+// endTx writes the transaction's markers and ends it. linkemu change
+// "storage errors keep transactions open": a marker that cannot be stored
+// leaves its partition in the transaction, which stays open with its
+// outcome decided (pendingEnd); endTx reports false, and a later call
+// writes the remaining markers with that outcome, as a real coordinator
+// retries its marker writes. Upstream ended the transaction anyway, so its
+// records stayed on the log with no marker and no aborted-transaction entry.
+func (pidinf *pidinfo) endTx(commit bool) bool {
+	if pidinf.pendingEnd != nil {
+		commit = *pidinf.pendingEnd
+	}
 	// kfake is its own coordinator and has no coordinator epoch, so the
 	// marker carries 0, the same epoch DescribeProducers reports.
 	b, nbytes := txnMarkerBatch(pidinf.id, pidinf.epoch, commit, 0)
 
-	pidinf.txParts.each(func(t string, p int32, _ *partData) {
+	var failed tps[partData]
+	pidinf.txParts.each(func(t string, p int32, reg *partData) {
 		c := pidinf.pids.c
 		// Markers resolve the partition by name at write time, like the
 		// coordinator's marker writes on a real broker: if the topic
@@ -804,8 +836,11 @@ func (pidinf *pidinfo) endTx(commit bool) {
 
 		controlOffset := c.pushBatch(pd, nbytes, b, false) // control record is not itself transactional
 		if controlOffset < 0 {
-			c.cfg.logger.Logf(LogLevelError, "endTx: failed to persist control batch for %s p%d pid %d", t, p, pidinf.id)
-			pd.recalculateLSO()
+			c.cfg.logger.Logf(LogLevelError, "endTx: failed to persist control batch for %s p%d pid %d; the transaction stays open there", t, p, pidinf.id)
+			if hadUncommitted {
+				pd.uncommittedPIDs[pidinf.id] = firstUncommitted
+			}
+			failed.mkt(t)[p] = reg
 			return
 		}
 		// The aborted range comes from this log's own uncommitted
@@ -831,6 +866,12 @@ func (pidinf *pidinfo) endTx(commit bool) {
 		}
 	})
 
+	if len(failed) > 0 {
+		pidinf.txParts = failed
+		pidinf.pendingEnd = &commit
+		return false
+	}
+
 	// Handle transactional offset commits
 	if commit && len(pidinf.txOffsets) > 0 {
 		// Apply pending offset commits to groups.
@@ -851,6 +892,7 @@ func (pidinf *pidinfo) endTx(commit bool) {
 	}
 
 	pidinf.resetTx(commit)
+	return true
 }
 
 func (pidinf *pidinfo) resetTx(wasCommit bool) {
@@ -863,6 +905,7 @@ func (pidinf *pidinfo) resetTx(wasCommit bool) {
 	pidinf.txStart = time.Time{}
 	pidinf.inTx = false
 	pidinf.lastWasCommit = wasCommit
+	pidinf.pendingEnd = nil
 	pidinf.lastActive = time.Now()
 	delete(pidinf.pids.txs, pidinf)
 }
