@@ -11,7 +11,10 @@ import (
 type ClusterState struct {
 	ID        string
 	Bootstrap []string
-	Embedded  bool
+	// SASLSSLBootstrap is an embedded cluster's SASL_SSL listener; empty
+	// without one.
+	SASLSSLBootstrap []string
+	Embedded         bool
 	Running   bool
 }
 
@@ -25,7 +28,11 @@ func (m *Manager) ClusterStates() []ClusterState {
 }
 
 func clusterState(c *broker.Cluster) ClusterState {
-	return ClusterState{ID: c.ID, Bootstrap: c.Bootstrap(), Embedded: c.Embedded != nil, Running: c.Embedded == nil || c.Embedded.Running()}
+	st := ClusterState{ID: c.ID, Bootstrap: c.Bootstrap(), SASLSSLBootstrap: []string{}, Embedded: c.Embedded != nil, Running: c.Embedded == nil || c.Embedded.Running()}
+	if c.Embedded != nil && c.Embedded.SASLSSLAddr() != "" {
+		st.SASLSSLBootstrap = []string{c.Embedded.SASLSSLAddr()}
+	}
+	return st
 }
 
 // StopCluster takes an embedded cluster down, as an outage would: its
