@@ -15,7 +15,7 @@ type ClusterState struct {
 	// without one.
 	SASLSSLBootstrap []string
 	Embedded         bool
-	Running   bool
+	Running          bool
 }
 
 // ClusterStates lists the served clusters with whether they run.

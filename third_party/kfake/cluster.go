@@ -87,8 +87,8 @@ type (
 		c      *Cluster
 		ln     net.Listener
 		saslLn net.Listener // linkemu: SASLListener, nil without it
-		node  int32
-		bsIdx int
+		node   int32
+		bsIdx  int
 	}
 
 	controlFn func(kmsg.Request) (kmsg.Response, error, bool)
