@@ -25,8 +25,11 @@ const mismatchTimeout = 3 * time.Second
 // connection stall or drop. It returns nil when the server speaks the
 // protocol or when the check cannot tell.
 func protocolMismatch(ctx context.Context, cc ConnConfig, addr string) *ProbeError {
+	// The plaintext question comes first: a TLS server drops a Kafka
+	// request at once, while a plaintext broker may wait for the rest of a
+	// ClientHello it takes for a huge request.
 	if cc.usesTLS() {
-		if speaksTLS(ctx, addr) || !speaksPlaintextKafka(ctx, addr) {
+		if !speaksPlaintextKafka(ctx, addr) {
 			return nil
 		}
 		return &ProbeError{Kind: linkemu.LinkErrAuthentication, Message: fmt.Sprintf(
