@@ -16,6 +16,11 @@
 // clusters next to or instead of embedded ones. Every cluster is in one
 // public network unless Options.Networks places it in a private one.
 //
+// Each embedded cluster also serves SASL_SSL (ClusterInfo.SASLSSLBootstrap)
+// with a certificate from CA(), linkemu's certificate authority, loaded or
+// created once in the data directory (ca.pem) and served at
+// GET /emulator/v1/ca.pem.
+//
 // Every port is chosen by the operating system unless Options say
 // otherwise, every registry (clusters, metrics) belongs to the Emulator, and
 // nothing is global: several emulators run side by side in one process.

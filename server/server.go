@@ -1,8 +1,11 @@
 // Package server is linkemu's HTTP layer: the Kafka REST v3 routes Confluent
 // serves for clusters, brokers, topics, partitions, ACLs, consumer groups,
 // cluster links and mirror topics, under both /kafka/v3 (Confluent Cloud and
-// Confluent Server's embedded REST) and /v3 (the standalone REST Proxy); the
-// emulator's own admin API under /emulator/v1; and /healthz and /readyz.
+// Confluent Server's embedded REST) and /v3 (the standalone REST Proxy), and
+// per cluster under /clusters/{id}/kafka/v3, a REST endpoint that serves that
+// cluster alone (cluster_scope.go); the emulator's own admin API under
+// /emulator/v1, with the CA certificate at /emulator/v1/ca.pem; and /healthz
+// and /readyz.
 //
 // Handlers decode the request, call the manager, and encode Confluent's wire
 // shapes from package api. Every error goes through writeError (errors.go),
