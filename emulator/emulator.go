@@ -74,9 +74,23 @@ type EmbeddedSpec struct {
 	// and its port + 1 (a free port when Listen's port is 0); "none" means
 	// no SASL_SSL listener.
 	SASLSSLListen string
-	// SASLSSLAdvertised is the host:port clients are told for it; empty
-	// derives it from SASLSSLListen.
+	// SASLSSLAdvertised is the host:port clients are told for it. Empty
+	// means Advertised's host and port + 1 when Advertised is set and
+	// SASLSSLListen is the default, else derived from SASLSSLListen.
 	SASLSSLAdvertised string
+}
+
+// saslSSLAdvertised returns the SASL_SSL advertised address of sp.
+func (sp EmbeddedSpec) saslSSLAdvertised() string {
+	if sp.SASLSSLAdvertised != "" || sp.Advertised == "" || sp.SASLSSLListen != "" {
+		return sp.SASLSSLAdvertised
+	}
+	host, port, err := net.SplitHostPort(sp.Advertised)
+	p, perr := strconv.Atoi(port)
+	if err != nil || perr != nil || p <= 0 || p >= 65535 {
+		return ""
+	}
+	return net.JoinHostPort(host, strconv.Itoa(p+1))
 }
 
 // NoSASLSSL is the SASLSSLListen of a cluster without a SASL_SSL listener.
@@ -287,7 +301,7 @@ func (e *Emulator) startClusters(ctx context.Context, opts Options) error {
 		cfg := broker.EmbeddedConfig{
 			ID: spec.ID, ListenAddr: spec.Listen, AdvertisedAddr: spec.Advertised,
 			DataDir: filepath.Join(opts.DataDir, "clusters", spec.ID), Users: spec.Users, Logger: opts.Logger,
-			APIKeys: opts.APIKeys, SASLSSLAdvertised: spec.SASLSSLAdvertised,
+			APIKeys: opts.APIKeys, SASLSSLAdvertised: spec.saslSSLAdvertised(),
 		}
 		var err error
 		if cfg.SASLSSLAddr, err = spec.saslSSLListen(); err != nil {
