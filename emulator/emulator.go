@@ -296,7 +296,43 @@ func withDefaults(opts Options) Options {
 	return opts
 }
 
+// checkPorts refuses embedded clusters whose listeners would share a port,
+// as a default SASL_SSL port (plaintext + 1) does with a cluster on the next
+// port, with a message that says how to move it.
+func checkPorts(specs []EmbeddedSpec) error {
+	owner := map[string]string{} // port -> "cluster's listener"
+	claim := func(addr, who string) error {
+		_, port, err := net.SplitHostPort(addr)
+		if err != nil || port == "0" || addr == "" {
+			return nil //nolint:nilerr // bad addresses fail with their own message at listen time
+		}
+		if prev, ok := owner[port]; ok {
+			return fmt.Errorf("%s and %s would both listen on port %s: move the SASL_SSL listener with --sasl-ssl ID=HOST:PORT (sasl_ssl_listen in --config; it defaults to the plaintext port + 1) or turn it off with --sasl-ssl ID=none", prev, who, port)
+		}
+		owner[port] = who
+		return nil
+	}
+	for _, sp := range specs {
+		if err := claim(sp.Listen, "embedded cluster "+sp.ID); err != nil {
+			return err
+		}
+	}
+	for _, sp := range specs {
+		addr, err := sp.saslSSLListen()
+		if err != nil {
+			return err
+		}
+		if err := claim(addr, "the SASL_SSL listener of "+sp.ID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (e *Emulator) startClusters(ctx context.Context, opts Options) error {
+	if err := checkPorts(opts.Embedded); err != nil {
+		return err
+	}
 	for _, spec := range opts.Embedded {
 		cfg := broker.EmbeddedConfig{
 			ID: spec.ID, ListenAddr: spec.Listen, AdvertisedAddr: spec.Advertised,

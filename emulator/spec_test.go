@@ -1,6 +1,31 @@
 package emulator
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
+
+func TestCheckPorts(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		specs []EmbeddedSpec
+		bad   bool
+	}{
+		{"defaults", DefaultEmbedded(19092, 29092), false},
+		{"free ports", DefaultEmbedded(0, 0), false},
+		{"next port taken by another cluster", DefaultEmbedded(41001, 41002), true},
+		{"moved", []EmbeddedSpec{{ID: "a", Listen: "0.0.0.0:41001", SASLSSLListen: "0.0.0.0:41101"}, {ID: "b", Listen: "0.0.0.0:41002"}}, false},
+		{"off", []EmbeddedSpec{{ID: "a", Listen: "0.0.0.0:41001", SASLSSLListen: NoSASLSSL}, {ID: "b", Listen: "0.0.0.0:41002"}}, false},
+	} {
+		err := checkPorts(tc.specs)
+		if (err != nil) != tc.bad {
+			t.Errorf("%s: %v", tc.name, err)
+		}
+		if err != nil && !strings.Contains(err.Error(), "--sasl-ssl") {
+			t.Errorf("%s: the error does not say how to fix it: %v", tc.name, err)
+		}
+	}
+}
 
 func TestSASLSSLAdvertisedFollowsAdvertised(t *testing.T) {
 	for _, tc := range []struct {
