@@ -16,9 +16,10 @@ USER 65532:65532
 ENV EMULATOR_HTTP_ADDR=:8090 \
     EMULATOR_DATA_DIR=/data
 VOLUME ["/data"]
-EXPOSE 8090 19092 29092
+EXPOSE 8090 19092 19093 29092 29093
 HEALTHCHECK --interval=5s --timeout=5s --retries=10 CMD ["/emulator", "healthcheck"]
 ENTRYPOINT ["/emulator"]
 # Embedded clusters bind all interfaces in the container and advertise
-# localhost, so clients on the host reach them through -p 19092:19092 -p 29092:29092.
+# localhost, so clients on the host reach them through -p 19092:19092 -p 29092:29092
+# (and their SASL_SSL listeners, port + 1, through -p 19093:19093 -p 29093:29093).
 CMD ["--embedded", "lkc-east=0.0.0.0:19092@localhost:19092", "--embedded", "lkc-west=0.0.0.0:29092@localhost:29092"]

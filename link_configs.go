@@ -353,6 +353,7 @@ func checkBootstrap(v string) error {
 		return fmt.Errorf("give at least one host:port")
 	}
 	for _, hp := range strings.Split(v, ",") {
+		hp = BootstrapAddress(hp)
 		i := strings.LastIndexByte(hp, ':')
 		if i <= 0 || i == len(hp)-1 {
 			return fmt.Errorf("%q is not host:port", hp)
@@ -362,6 +363,18 @@ func checkBootstrap(v string) error {
 		}
 	}
 	return nil
+}
+
+// BootstrapAddress returns the host:port of one bootstrap.servers entry,
+// dropping the optional listener prefix Kafka clients accept and Confluent
+// Cloud prints (SASL_SSL://host:port). As in Kafka clients, the prefix does
+// not choose the protocol; security.protocol does.
+func BootstrapAddress(entry string) string {
+	entry = strings.TrimSpace(entry)
+	if i := strings.Index(entry, "://"); i >= 0 {
+		return entry[i+3:]
+	}
+	return entry
 }
 
 func checkPrefix(v string) error {

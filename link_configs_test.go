@@ -103,3 +103,21 @@ func TestValidateLinkName(t *testing.T) {
 		t.Errorf("minted cluster_link_id %q is invalid", id)
 	}
 }
+
+func TestBootstrapAddress(t *testing.T) {
+	for in, want := range map[string]string{
+		"127.0.0.1:9092":                        "127.0.0.1:9092",
+		"SASL_SSL://pkc-1.confluent.cloud:9092": "pkc-1.confluent.cloud:9092",
+		" PLAINTEXT://[::1]:9092":               "[::1]:9092",
+	} {
+		if got := BootstrapAddress(in); got != want {
+			t.Errorf("BootstrapAddress(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if err := checkBootstrap("SASL_SSL://a:9092,b:9093"); err != nil {
+		t.Errorf("PROTOCOL:// entries refused: %v", err)
+	}
+	if err := checkBootstrap("SASL_SSL://a"); err == nil {
+		t.Error("SASL_SSL://a accepted without a port")
+	}
+}

@@ -30,20 +30,22 @@ type LinkCategory struct {
 
 // Link is a KafkaLinkData.
 type Link struct {
-	Kind                 string         `json:"kind"`
-	Metadata             Metadata       `json:"metadata"`
-	SourceClusterID      *string        `json:"source_cluster_id"`
-	DestinationClusterID *string        `json:"destination_cluster_id"`
-	RemoteClusterID      *string        `json:"remote_cluster_id"`
-	LinkName             string         `json:"link_name"`
-	LinkID               string         `json:"link_id"`
-	ClusterLinkID        string         `json:"cluster_link_id"`
-	TopicNames           []string       `json:"topic_names"`
-	LinkError            string         `json:"link_error"`
-	LinkErrorMessage     *string        `json:"link_error_message"`
-	LinkState            string         `json:"link_state"`
-	Tasks                []LinkTask     `json:"tasks,omitempty"`
-	CategoryCounts       []LinkCategory `json:"category_counts,omitempty"`
+	Kind                 string   `json:"kind"`
+	Metadata             Metadata `json:"metadata"`
+	SourceClusterID      *string  `json:"source_cluster_id"`
+	DestinationClusterID *string  `json:"destination_cluster_id"`
+	RemoteClusterID      *string  `json:"remote_cluster_id"`
+	LinkName             string   `json:"link_name"`
+	LinkID               string   `json:"link_id"`
+	ClusterLinkID        string   `json:"cluster_link_id"`
+	TopicNames           []string `json:"topic_names"`
+	LinkError            string   `json:"link_error"`
+	LinkErrorMessage     *string  `json:"link_error_message"`
+	LinkState            string   `json:"link_state"`
+	// Tasks is set (an array, [] when empty) with include_tasks=true and
+	// left out otherwise: a pointer, so that an empty list is not omitted.
+	Tasks          *[]LinkTask    `json:"tasks,omitempty"`
+	CategoryCounts []LinkCategory `json:"category_counts,omitempty"`
 }
 
 // LinkList is a KafkaLinkDataList.

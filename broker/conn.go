@@ -121,10 +121,18 @@ func ParseJAAS(jaas string) (user, pass string, err error) {
 
 // LinkConn builds the connection a link uses to reach its remote cluster
 // from the link's configs. prefix is "" for the remote cluster and "local."
-// for the local side of a source-initiated link.
-func LinkConn(l *linkemu.Link, prefix string, bootstrap []string) (ConnConfig, error) {
+// for the local side of a source-initiated link. Bootstrap entries may carry
+// a PROTOCOL:// prefix, which is dropped. Over TLS without a truststore in
+// the configs, the link trusts the system's roots and the PEM certificates
+// trustPEM (linkemu's CA; nil for none), as a Confluent Cloud link trusts
+// public CAs.
+func LinkConn(l *linkemu.Link, prefix string, bootstrap []string, trustPEM []byte) (ConnConfig, error) {
 	get := func(name string) string { return l.Config(prefix + name) }
-	cc := ConnConfig{Bootstrap: bootstrap, SecurityProtocol: orDefault(get(linkemu.CfgSecurityProtocol), ProtoPlaintext)}
+	addrs := make([]string, len(bootstrap))
+	for i, b := range bootstrap {
+		addrs[i] = linkemu.BootstrapAddress(b)
+	}
+	cc := ConnConfig{Bootstrap: addrs, SecurityProtocol: orDefault(get(linkemu.CfgSecurityProtocol), ProtoPlaintext)}
 	if cc.usesSASL() {
 		cc.SASLMechanism = get(linkemu.CfgSASLMechanism)
 		jaas := get(linkemu.CfgSASLJAASConfig)
@@ -143,7 +151,7 @@ func LinkConn(l *linkemu.Link, prefix string, bootstrap []string) (ConnConfig, e
 		}
 	}
 	if cc.usesTLS() {
-		tc, err := linkTLS(get)
+		tc, err := linkTLS(get, trustPEM)
 		if err != nil {
 			return cc, linkemu.Errorf(linkemu.EINVALID, "Invalid %sssl.* configuration: %v.", prefix, err)
 		}
@@ -184,8 +192,8 @@ func (f TLSFiles) Config() (*tls.Config, error) {
 }
 
 // linkTLS builds a tls.Config from a link's ssl.* configs, reading PEM.
-func linkTLS(get func(string) string) (*tls.Config, error) {
-	tc := &tls.Config{MinVersion: tls.VersionTLS12}
+func linkTLS(get func(string) string, trustPEM []byte) (*tls.Config, error) {
+	tc := &tls.Config{MinVersion: tls.VersionTLS12, RootCAs: withSystemRoots(trustPEM)}
 	caPEM := []byte(get("ssl.truststore.certificates"))
 	if loc := get("ssl.truststore.location"); loc != "" {
 		b, err := os.ReadFile(loc)
@@ -238,6 +246,20 @@ func skipHostnameCheck(tc *tls.Config) {
 		_, err := cs.PeerCertificates[0].Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter})
 		return err
 	}
+}
+
+// withSystemRoots returns the system's roots plus the PEM certificates
+// extra, or nil (the system's roots) when extra is empty.
+func withSystemRoots(extra []byte) *x509.CertPool {
+	if len(extra) == 0 {
+		return nil
+	}
+	pool, err := x509.SystemCertPool()
+	if err != nil || pool == nil {
+		pool = x509.NewCertPool()
+	}
+	pool.AppendCertsFromPEM(extra)
+	return pool
 }
 
 func certPool(pem []byte) (*x509.CertPool, error) {

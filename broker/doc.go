@@ -9,6 +9,19 @@
 // (ConnConfig, built from bootstrap.servers, security.protocol,
 // sasl.mechanism, sasl.jaas.config and ssl.*), as a real link would, and
 // Probe classifies connection failures into Confluent's link_error values.
+// bootstrap.servers entries may carry a PROTOCOL:// prefix, which is dropped;
+// Probe first asks the first reachable server whether it speaks TLS or
+// plaintext Kafka, so a protocol mismatch is named at once (mismatch.go).
+//
+// An embedded cluster serves plaintext on its port and, given a TLS
+// configuration, SASL_SSL on a second port, through kfake's SASLListener
+// (listeners.go): every connection there must authenticate, and brokers are
+// advertised at that port. The plaintext port hands TLS connections (first
+// byte 0x16) to the SASL_SSL side, so SASL_SSL clients may bootstrap from
+// either. PLAIN credentials are the cluster's PLAIN users and API keys, or
+// any when it has neither, as Confluent Cloud accepts any API key a test
+// uses. Over TLS without a truststore, links trust the system's roots and
+// the Registry's CA (linkemu's own).
 //
 // Embedded clusters can be stopped and started again with their data (for
 // outage drills), and carry a write guard that makes mirror topics

@@ -1,6 +1,7 @@
 package broker
 
 import (
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -33,8 +34,20 @@ type EmbeddedConfig struct {
 	// keeps them in memory.
 	DataDir string
 	// Users, when set, turn SASL on; each is a superuser.
-	Users  []SASLUser
-	Logger *slog.Logger
+	Users []SASLUser
+	// SASLSSLAddr, when set, is the host:port of the cluster's SASL_SSL
+	// listener, which needs TLS. Port 0 picks a free port once.
+	SASLSSLAddr string
+	// SASLSSLAdvertised is the host:port clients are told for it; empty
+	// derives it from SASLSSLAddr.
+	SASLSSLAdvertised string
+	// TLS is the server configuration of the SASL_SSL listener.
+	TLS *tls.Config
+	// APIKeys (key to secret) are valid PLAIN credentials on the cluster
+	// besides Users. With neither, any PLAIN username and password is
+	// accepted, as Confluent Cloud accepts any API key a test may use.
+	APIKeys map[string]string
+	Logger  *slog.Logger
 	// StorageFault, if set, is asked before each write to DataDir and fails
 	// it with the error it returns (syscall.ENOSPC for a full disk): fault
 	// injection for disk-full drills where no small file system can be
@@ -50,6 +63,7 @@ type Embedded struct {
 	mu    sync.Mutex
 	kc    *kfake.Cluster // nil while stopped
 	port  int
+	tport int // SASL_SSL port
 	guard func(topic string) (reason string, readOnly bool)
 	// topicIDs caches the write guard's topic ID lookups.
 	topicIDs map[[16]byte]string
@@ -68,6 +82,14 @@ func StartEmbedded(cfg EmbeddedConfig) (*Embedded, error) {
 		return nil, fmt.Errorf("embedded cluster %s: %w", cfg.ID, err)
 	}
 	e := &Embedded{cfg: cfg, port: port}
+	if cfg.SASLSSLAddr != "" {
+		if cfg.TLS == nil {
+			return nil, fmt.Errorf("embedded cluster %s: a SASL_SSL listener needs a TLS configuration", cfg.ID)
+		}
+		if _, e.tport, err = splitHostPort(cfg.SASLSSLAddr); err != nil {
+			return nil, fmt.Errorf("embedded cluster %s: %w", cfg.ID, err)
+		}
+	}
 	if err := e.Start(); err != nil {
 		return nil, err
 	}
@@ -84,15 +106,34 @@ func (e *Embedded) Addr() string {
 	return e.advertised()
 }
 
+// SASLSSLAddr returns the advertised address of the SASL_SSL listener, or ""
+// without one.
+func (e *Embedded) SASLSSLAddr() string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.advertisedSASLSSL()
+}
+
 func (e *Embedded) advertised() string {
-	if e.cfg.AdvertisedAddr != "" {
-		return e.cfg.AdvertisedAddr
+	return advertise(e.cfg.AdvertisedAddr, e.cfg.ListenAddr, e.port)
+}
+
+func (e *Embedded) advertisedSASLSSL() string {
+	if e.cfg.SASLSSLAddr == "" {
+		return ""
 	}
-	host, _, _ := splitHostPort(e.cfg.ListenAddr)
+	return advertise(e.cfg.SASLSSLAdvertised, e.cfg.SASLSSLAddr, e.tport)
+}
+
+func advertise(advertised, listen string, port int) string {
+	if advertised != "" {
+		return advertised
+	}
+	host, _, _ := splitHostPort(listen)
 	if host == "" || host == "0.0.0.0" || host == "::" {
 		host = "127.0.0.1"
 	}
-	return net.JoinHostPort(host, strconv.Itoa(e.port))
+	return net.JoinHostPort(host, strconv.Itoa(port))
 }
 
 // Running reports whether the broker is up.
@@ -110,21 +151,18 @@ func (e *Embedded) Start() error {
 	if e.kc != nil {
 		return nil
 	}
-	host, _, _ := splitHostPort(e.cfg.ListenAddr)
 	opts := []kfake.Opt{
 		kfake.NumBrokers(1),
 		kfake.ClusterID(e.cfg.ID),
 		kfake.DefaultNumPartitions(1),
 		kfake.WithLogger(kfakeLogger{e.cfg.Logger}),
-		kfake.ListenFn(func(network, _ string) (net.Listener, error) {
-			ln, err := net.Listen(network, net.JoinHostPort(host, strconv.Itoa(e.port)))
-			if err != nil {
-				return nil, err
-			}
-			e.port = ln.Addr().(*net.TCPAddr).Port
-			return &advertisedListener{Listener: ln, addr: e.advertised()}, nil
-		}),
+		kfake.PlainAuthenticator(e.plainAuth),
 	}
+	lnOpts, closeLn, err := e.listen()
+	if err != nil {
+		return fmt.Errorf("start embedded cluster %s: %w", e.cfg.ID, err)
+	}
+	opts = append(opts, lnOpts...)
 	if e.cfg.DataDir != "" {
 		opts = append(opts, kfake.DataDir(e.cfg.DataDir))
 		if e.cfg.StorageFault != nil {
@@ -139,11 +177,56 @@ func (e *Embedded) Start() error {
 	}
 	kc, err := kfake.NewCluster(opts...)
 	if err != nil {
+		closeLn()
 		return fmt.Errorf("start embedded cluster %s on %s: %w", e.cfg.ID, e.cfg.ListenAddr, err)
 	}
 	e.kc = kc
 	kc.ControlKey(int16(kmsg.Produce), e.controlProduce)
 	return nil
+}
+
+// listen binds the broker's ports and returns the kfake options that serve
+// them. Without a SASL_SSL listener the plaintext listener is kfake's only
+// one; with it, a listenerPair serves both (see listeners.go).
+// closeFn closes the listeners if kfake fails to start.
+func (e *Embedded) listen() (_ []kfake.Opt, closeFn func(), _ error) {
+	host, _, _ := splitHostPort(e.cfg.ListenAddr)
+	ln, err := net.Listen("tcp", net.JoinHostPort(host, strconv.Itoa(e.port)))
+	if err != nil {
+		return nil, nil, err
+	}
+	e.port = ln.Addr().(*net.TCPAddr).Port
+	if e.cfg.SASLSSLAddr == "" {
+		l := &advertisedListener{Listener: ln, addr: e.advertised()}
+		return []kfake.Opt{kfake.ListenFn(func(string, string) (net.Listener, error) { return l, nil })}, func() { ln.Close() }, nil
+	}
+	thost, _, _ := splitHostPort(e.cfg.SASLSSLAddr)
+	tln, err := net.Listen("tcp", net.JoinHostPort(thost, strconv.Itoa(e.tport)))
+	if err != nil {
+		ln.Close()
+		return nil, nil, fmt.Errorf("SASL_SSL listener: %w", err)
+	}
+	e.tport = tln.Addr().(*net.TCPAddr).Port
+	p := newListenerPair(ln, tln, e.advertised(), e.advertisedSASLSSL(), e.cfg.TLS)
+	return []kfake.Opt{
+		kfake.ListenFn(func(string, string) (net.Listener, error) { return p.plain, nil }),
+		kfake.SASLListener(func(int32) (net.Listener, error) { return p.sasl, nil }),
+	}, p.closeAll, nil
+}
+
+// plainAuth decides which PLAIN credentials the cluster accepts: its PLAIN
+// users and API keys, or, with neither configured, any.
+func (e *Embedded) plainAuth(user, pass string) bool {
+	if len(e.cfg.Users) == 0 && len(e.cfg.APIKeys) == 0 {
+		return true
+	}
+	for _, u := range e.cfg.Users {
+		if u.Mechanism == "PLAIN" && u.Username == user && u.Password == pass {
+			return true
+		}
+	}
+	secret, ok := e.cfg.APIKeys[user]
+	return ok && secret == pass
 }
 
 // Stop shuts the broker down, keeping its data for Start. Clients see the

@@ -32,8 +32,12 @@ func (e *ProbeError) Error() string { return e.Message }
 func Probe(ctx context.Context, cc ConnConfig, timeout time.Duration) (string, error) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	if err := reachable(ctx, cc.Bootstrap); err != nil {
+	addr, err := reachable(ctx, cc.Bootstrap)
+	if err != nil {
 		return "", err
+	}
+	if pe := protocolMismatch(ctx, cc, addr); pe != nil {
+		return "", pe
 	}
 	cl, err := NewClient(cc, kgo.RequestRetries(1), kgo.RetryTimeout(timeout))
 	if err != nil {
@@ -151,17 +155,17 @@ func isTLSError(err error) bool {
 }
 
 // reachable resolves and dials every bootstrap server; it succeeds as soon as
-// one accepts a TCP connection.
-func reachable(ctx context.Context, bootstrap []string) error {
+// one accepts a TCP connection, and returns that address.
+func reachable(ctx context.Context, bootstrap []string) (string, error) {
 	if len(bootstrap) == 0 {
-		return &ProbeError{Kind: linkemu.LinkErrUnresolvableBootstrap, Message: "No bootstrap servers: set bootstrap.servers."}
+		return "", &ProbeError{Kind: linkemu.LinkErrUnresolvableBootstrap, Message: "No bootstrap servers: set bootstrap.servers."}
 	}
 	var resolved []string
 	var lastDNS, lastDial error
 	for _, hp := range bootstrap {
 		host, port, err := net.SplitHostPort(hp)
 		if err != nil {
-			return &ProbeError{Kind: linkemu.LinkErrUnresolvableBootstrap, Message: fmt.Sprintf("Bootstrap server %q is not host:port.", hp)}
+			return "", &ProbeError{Kind: linkemu.LinkErrUnresolvableBootstrap, Message: fmt.Sprintf("Bootstrap server %q is not host:port.", hp)}
 		}
 		addrs, err := net.DefaultResolver.LookupHost(ctx, host)
 		if err != nil {
@@ -174,21 +178,21 @@ func reachable(ctx context.Context, bootstrap []string) error {
 	}
 	if len(resolved) == 0 {
 		if ctx.Err() != nil {
-			return &ProbeError{Kind: linkemu.LinkErrTimeout, Message: "Timed out resolving bootstrap.servers."}
+			return "", &ProbeError{Kind: linkemu.LinkErrTimeout, Message: "Timed out resolving bootstrap.servers."}
 		}
-		return &ProbeError{Kind: linkemu.LinkErrUnresolvableBootstrap, Message: fmt.Sprintf("Cannot resolve any of bootstrap.servers %s: %v.", strings.Join(bootstrap, ","), lastDNS)}
+		return "", &ProbeError{Kind: linkemu.LinkErrUnresolvableBootstrap, Message: fmt.Sprintf("Cannot resolve any of bootstrap.servers %s: %v.", strings.Join(bootstrap, ","), lastDNS)}
 	}
 	var d net.Dialer
 	for _, a := range resolved {
 		conn, err := d.DialContext(ctx, "tcp", a)
 		if err == nil {
 			conn.Close()
-			return nil
+			return a, nil
 		}
 		lastDial = err
 	}
 	if ctx.Err() != nil {
-		return &ProbeError{Kind: linkemu.LinkErrTimeout, Message: fmt.Sprintf("Timed out connecting to bootstrap.servers %s.", strings.Join(bootstrap, ","))}
+		return "", &ProbeError{Kind: linkemu.LinkErrTimeout, Message: fmt.Sprintf("Timed out connecting to bootstrap.servers %s.", strings.Join(bootstrap, ","))}
 	}
-	return &ProbeError{Kind: linkemu.LinkErrBootstrapTCPConnection, Message: fmt.Sprintf("Cannot open a TCP connection to any of bootstrap.servers %s: %v.", strings.Join(bootstrap, ","), lastDial)}
+	return "", &ProbeError{Kind: linkemu.LinkErrBootstrapTCPConnection, Message: fmt.Sprintf("Cannot open a TCP connection to any of bootstrap.servers %s: %v.", strings.Join(bootstrap, ","), lastDial)}
 }

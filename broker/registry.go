@@ -62,6 +62,18 @@ func newCluster(id string, e *Embedded, cc ConnConfig) (*Cluster, error) {
 // Bootstrap returns the cluster's bootstrap addresses.
 func (c *Cluster) Bootstrap() []string { return slices.Clone(c.conn.Bootstrap) }
 
+// BootstrapFor returns the addresses a client with security.protocol
+// protocol uses: an embedded cluster's SASL_SSL listener for SSL and
+// SASL_SSL when it has one, else Bootstrap.
+func (c *Cluster) BootstrapFor(protocol string) []string {
+	if c.Embedded != nil && (protocol == ProtoSSL || protocol == ProtoSASLSSL) {
+		if a := c.Embedded.SASLSSLAddr(); a != "" {
+			return []string{a}
+		}
+	}
+	return c.Bootstrap()
+}
+
 // Conn returns how the emulator connects to the cluster.
 func (c *Cluster) Conn() ConnConfig { return c.conn }
 
@@ -91,10 +103,19 @@ func (c *Cluster) Close() {
 type Registry struct {
 	mu       sync.RWMutex
 	clusters map[string]*Cluster
+	trustPEM []byte // CA certificates links trust besides the system's
 }
 
-// NewRegistry returns an empty registry.
-func NewRegistry() *Registry { return &Registry{clusters: make(map[string]*Cluster)} }
+// NewRegistry returns an empty registry. Links over TLS trust the system's
+// roots and the PEM certificates trustPEM (linkemu's CA; nil for none).
+func NewRegistry(trustPEM []byte) *Registry {
+	return &Registry{clusters: make(map[string]*Cluster), trustPEM: trustPEM}
+}
+
+// LinkConn is the package's LinkConn, trusting the registry's CA.
+func (r *Registry) LinkConn(l *linkemu.Link, prefix string, bootstrap []string) (ConnConfig, error) {
+	return LinkConn(l, prefix, bootstrap, r.trustPEM)
+}
 
 // Add registers a cluster; IDs must be unique.
 func (r *Registry) Add(c *Cluster) error {

@@ -164,8 +164,14 @@ func TestActivePassiveFailoverAndFailback(t *testing.T) {
 	kafkatest.WaitExact(t, b.west, b.east, "orders", "orders", apitest.Timeout)
 
 	// Failback: producers stop on west, east takes over again.
-	if res := b.act(t, "lkc-east", "reverse-and-start-mirror", "", "orders"); res[0]["error_code"] != nil {
+	res = b.act(t, "lkc-east", "reverse-and-start-mirror", "", "orders")
+	if res[0]["error_code"] != nil {
 		t.Fatalf("reverse-and-start-mirror: %v", res[0])
+	}
+	// mirror_lags lists the reversed topic's partitions (the CLI prints a
+	// row per entry), not [].
+	if lags, _ := res[0]["mirror_lags"].([]any); len(lags) != 1 || lags[0].(map[string]any)["partition"] != float64(0) {
+		t.Errorf("reverse-and-start-mirror mirror_lags: %v", res[0]["mirror_lags"])
 	}
 	b.waitMirror(t, "lkc-west", "orders", "ACTIVE")
 	if b.mirrorOn(t, "lkc-east", "orders") != nil {

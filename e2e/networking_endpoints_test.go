@@ -40,6 +40,10 @@ func TestNetworkLinkEndpointsWithSDK(t *testing.T) {
 		s.NetworkLinkService.GetEnvironment() != "env-b" || s.GetDescription() != "endpoint west-east" {
 		t.Errorf("endpoint spec: %+v", s)
 	}
+	// The service reference names the service as the service itself does.
+	if got, want := westEast.Spec.NetworkLinkService.GetResourceName(), "crn://confluent.cloud/organization=linkemu/environment=env-b/network=n-east/network-link-service="+east; got != want {
+		t.Errorf("spec.network_link_service.resource_name %s, want %s", got, want)
+	}
 	if self := westEast.Metadata.Self; self != env.RESTURL+"/networking/v1/network-link-endpoints/"+id+"?environment=env-a" {
 		t.Errorf("metadata.self %s", self)
 	}
@@ -157,11 +161,11 @@ func TestNetworkLinkAcceptListAndDeleteRules(t *testing.T) {
 	ep := created.GetId()
 
 	resp, err := svcAPI.DeleteNetworkingV1NetworkLinkService(ctx, svc).Environment("env-b").Execute()
-	if resp == nil || resp.StatusCode != http.StatusConflict {
+	if resp == nil || resp.StatusCode != http.StatusBadRequest { // the spec lists 400, not 409, for DELETE
 		t.Fatalf("delete a service with a READY endpoint: %v %v", resp, err)
 	}
-	if e := failure(t, err); e.GetCode() != "conflict" || e.GetTitle() != "Conflict" || !strings.Contains(e.GetDetail(), ep+" (network n-west, READY)") {
-		t.Errorf("conflict error: %+v", e)
+	if e := failure(t, err); e.GetCode() != "bad_request" || e.GetTitle() != "Bad Request" || !strings.Contains(e.GetDetail(), ep+" (network n-west, READY)") {
+		t.Errorf("refusal: %+v", e)
 	}
 
 	setAccept := func(a networkingv1.NetworkingV1NetworkLinkServiceAcceptPolicy) {

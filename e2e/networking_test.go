@@ -130,7 +130,7 @@ func TestNetworkLinkServicesWithSDK(t *testing.T) {
 
 	east := createService(t, sdk, "env-b", "n-east", "east", acceptPolicy([]string{"env-a"}, nil))
 	id := east.GetId()
-	if !strings.HasPrefix(id, "nls-") || east.GetApiVersion() != "networking/v1" || east.GetKind() != "NetworkLinkService" || east.Status.Phase != "PROVISIONING" {
+	if !strings.HasPrefix(id, "nls-") || east.GetApiVersion() != "networking/v1" || east.GetKind() != "NetworkLinkService" || east.Status.Phase != "READY" {
 		t.Errorf("created service: %+v", east)
 	}
 	if self := east.Metadata.Self; self != env.RESTURL+"/networking/v1/network-link-services/"+id+"?environment=env-b" {
@@ -169,6 +169,7 @@ func TestNetworkLinkServicesWithSDK(t *testing.T) {
 		{"display names", api.ListNetworkingV1NetworkLinkServices(ctx).Environment("env-b").SpecDisplayName([]string{"south", "nope"}), []string{"south"}},
 		{"networks", api.ListNetworkingV1NetworkLinkServices(ctx).Environment("env-b").SpecNetwork([]string{"n-east", "n-south"}), []string{"east", "south"}},
 		{"phase", api.ListNetworkingV1NetworkLinkServices(ctx).Environment("env-b").StatusPhase([]string{"PROVISIONING"}), nil},
+		{"ready", api.ListNetworkingV1NetworkLinkServices(ctx).Environment("env-b").StatusPhase([]string{"READY"}), []string{"east", "south"}},
 	} {
 		if got := list(tc.req); !slices.Equal(sortStrings(got), tc.want) {
 			t.Errorf("%s: got %v, want %v", tc.name, got, tc.want)

@@ -16,6 +16,11 @@
 // clusters next to or instead of embedded ones. Every cluster is in one
 // public network unless Options.Networks places it in a private one.
 //
+// Each embedded cluster also serves SASL_SSL (ClusterInfo.SASLSSLBootstrap)
+// with a certificate from CA(), linkemu's certificate authority, loaded or
+// created once in the data directory (ca.pem) and served at
+// GET /emulator/v1/ca.pem.
+//
 // Every port is chosen by the operating system unless Options say
 // otherwise, every registry (clusters, metrics) belongs to the Emulator, and
 // nothing is global: several emulators run side by side in one process.
@@ -37,11 +42,14 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/linkemu/linkemu/broker"
+	"github.com/linkemu/linkemu/internal/tlsca"
 	"github.com/linkemu/linkemu/manager"
 	"github.com/linkemu/linkemu/metrics"
 	"github.com/linkemu/linkemu/networking"
@@ -64,6 +72,53 @@ type EmbeddedSpec struct {
 	// StorageFault injects write failures into the broker's data dir (see
 	// broker.EmbeddedConfig).
 	StorageFault func(op, path string) error
+	// SASLSSLListen is the host:port of the cluster's SASL_SSL listener,
+	// whose certificate linkemu's CA issues. Empty means the host of Listen
+	// and its port + 1 (a free port when Listen's port is 0); "none" means
+	// no SASL_SSL listener.
+	SASLSSLListen string
+	// SASLSSLAdvertised is the host:port clients are told for it. Empty
+	// means Advertised's host and port + 1 when Advertised is set and
+	// SASLSSLListen is the default, else derived from SASLSSLListen.
+	SASLSSLAdvertised string
+}
+
+// saslSSLAdvertised returns the SASL_SSL advertised address of sp.
+func (sp EmbeddedSpec) saslSSLAdvertised() string {
+	if sp.SASLSSLAdvertised != "" || sp.Advertised == "" || sp.SASLSSLListen != "" {
+		return sp.SASLSSLAdvertised
+	}
+	host, port, err := net.SplitHostPort(sp.Advertised)
+	p, perr := strconv.Atoi(port)
+	if err != nil || perr != nil || p <= 0 || p >= 65535 {
+		return ""
+	}
+	return net.JoinHostPort(host, strconv.Itoa(p+1))
+}
+
+// NoSASLSSL is the SASLSSLListen of a cluster without a SASL_SSL listener.
+const NoSASLSSL = "none"
+
+// saslSSLListen returns the SASL_SSL listen address of sp ("" for none).
+func (sp EmbeddedSpec) saslSSLListen() (string, error) {
+	switch sp.SASLSSLListen {
+	case NoSASLSSL:
+		return "", nil
+	case "":
+		host, port, err := net.SplitHostPort(sp.Listen)
+		if err != nil {
+			return "", fmt.Errorf("embedded cluster %s: listen address %q is not host:port", sp.ID, sp.Listen)
+		}
+		p, err := strconv.Atoi(port)
+		if err != nil || p < 0 || p >= 65535 {
+			return "", fmt.Errorf("embedded cluster %s: listen address %q has an invalid port", sp.ID, sp.Listen)
+		}
+		if p > 0 {
+			p++
+		}
+		return net.JoinHostPort(host, strconv.Itoa(p)), nil
+	}
+	return sp.SASLSSLListen, nil
 }
 
 // NetworkSpec declares one private network of Confluent Cloud's network
@@ -147,7 +202,10 @@ func EmbeddedClusters(ids ...string) []EmbeddedSpec {
 type ClusterInfo struct {
 	ID        string
 	Bootstrap string // comma-separated host:port list
-	Embedded  bool
+	// SASLSSLBootstrap is an embedded cluster's SASL_SSL listener, host:port;
+	// empty without one. Its certificate is issued by CA().
+	SASLSSLBootstrap string
+	Embedded         bool
 }
 
 // Emulator is a running linkemu.
@@ -160,6 +218,7 @@ type Emulator struct {
 	DataDir string
 
 	log       *slog.Logger
+	ca        *tlsca.CA
 	store     *store.Store
 	registry  *broker.Registry
 	mgr       *manager.Manager
@@ -177,7 +236,7 @@ type Emulator struct {
 // Start starts an emulator. On error, everything already started is stopped.
 func Start(ctx context.Context, opts Options) (_ *Emulator, err error) {
 	opts = withDefaults(opts)
-	e := &Emulator{log: opts.Logger, registry: broker.NewRegistry(), serveErr: make(chan error, 1), serveDone: make(chan struct{})}
+	e := &Emulator{log: opts.Logger, serveErr: make(chan error, 1), serveDone: make(chan struct{})}
 	defer func() {
 		if err != nil {
 			e.shutdown(context.Background())
@@ -193,6 +252,10 @@ func Start(ctx context.Context, opts Options) (_ *Emulator, err error) {
 	if err = checkStoreNotLost(opts.DataDir); err != nil {
 		return nil, err
 	}
+	if e.ca, err = tlsca.LoadOrCreate(opts.DataDir); err != nil {
+		return nil, err
+	}
+	e.registry = broker.NewRegistry(e.ca.CertPEM())
 	if e.store, err = store.Open(opts.DataDir, store.Options{}); err != nil {
 		return nil, err
 	}
@@ -244,13 +307,60 @@ func withDefaults(opts Options) Options {
 	return opts
 }
 
+// checkPorts refuses embedded clusters whose listeners would share a port,
+// as a default SASL_SSL port (plaintext + 1) does with a cluster on the next
+// port, with a message that says how to move it.
+func checkPorts(specs []EmbeddedSpec) error {
+	owner := map[string]string{} // port -> "cluster's listener"
+	claim := func(addr, who string) error {
+		_, port, err := net.SplitHostPort(addr)
+		if err != nil || port == "0" || addr == "" {
+			return nil //nolint:nilerr // bad addresses fail with their own message at listen time
+		}
+		if prev, ok := owner[port]; ok {
+			return fmt.Errorf("%s and %s would both listen on port %s: move the SASL_SSL listener with --sasl-ssl ID=HOST:PORT (sasl_ssl_listen in --config; it defaults to the plaintext port + 1) or turn it off with --sasl-ssl ID=none", prev, who, port)
+		}
+		owner[port] = who
+		return nil
+	}
+	for _, sp := range specs {
+		if err := claim(sp.Listen, "embedded cluster "+sp.ID); err != nil {
+			return err
+		}
+	}
+	for _, sp := range specs {
+		addr, err := sp.saslSSLListen()
+		if err != nil {
+			return err
+		}
+		if err := claim(addr, "the SASL_SSL listener of "+sp.ID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (e *Emulator) startClusters(ctx context.Context, opts Options) error {
+	if err := checkPorts(opts.Embedded); err != nil {
+		return err
+	}
 	for _, spec := range opts.Embedded {
-		emb, err := broker.StartEmbedded(broker.EmbeddedConfig{
+		cfg := broker.EmbeddedConfig{
 			ID: spec.ID, ListenAddr: spec.Listen, AdvertisedAddr: spec.Advertised,
 			DataDir: filepath.Join(opts.DataDir, "clusters", spec.ID), Users: spec.Users, Logger: opts.Logger,
+			APIKeys: opts.APIKeys, SASLSSLAdvertised: spec.saslSSLAdvertised(),
 			StorageFault: spec.StorageFault,
-		})
+		}
+		var err error
+		if cfg.SASLSSLAddr, err = spec.saslSSLListen(); err != nil {
+			return err
+		}
+		if cfg.SASLSSLAddr != "" {
+			if cfg.TLS, err = e.ca.ServerConfig(tlsNames(spec)...); err != nil {
+				return fmt.Errorf("embedded cluster %s: certificate: %w", spec.ID, err)
+			}
+		}
+		emb, err := broker.StartEmbedded(cfg)
 		if err != nil {
 			return err
 		}
@@ -294,8 +404,12 @@ func (e *Emulator) register(c *broker.Cluster) error {
 	}); err != nil {
 		return err
 	}
-	e.Clusters = append(e.Clusters, ClusterInfo{ID: c.ID, Bootstrap: joinComma(c.Bootstrap()), Embedded: c.Embedded != nil})
-	e.log.Info("cluster registered", "cluster", c.ID, "bootstrap", joinComma(c.Bootstrap()), "embedded", c.Embedded != nil)
+	info := ClusterInfo{ID: c.ID, Bootstrap: joinComma(c.Bootstrap()), Embedded: c.Embedded != nil}
+	if c.Embedded != nil {
+		info.SASLSSLBootstrap = c.Embedded.SASLSSLAddr()
+	}
+	e.Clusters = append(e.Clusters, info)
+	e.log.Info("cluster registered", "cluster", c.ID, "bootstrap", info.Bootstrap, "sasl_ssl_bootstrap", info.SASLSSLBootstrap, "embedded", info.Embedded)
 	return nil
 }
 
@@ -316,7 +430,7 @@ func (e *Emulator) serve(opts Options) error {
 	}
 	e.metrics = reg // registered: shutdown unregisters
 	srv := server.New(server.Config{Manager: e.mgr, Logger: opts.Logger, PublicURL: opts.PublicURL, APIKeys: opts.APIKeys,
-		Networking: e.net, CloudAPIKeys: opts.CloudAPIKeys,
+		Networking: e.net, CloudAPIKeys: opts.CloudAPIKeys, CACertPEM: e.ca.CertPEM(),
 		Observe: requests.Observe, Metrics: metrics.Handler(reg, opts.Logger)})
 	e.http = &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	e.RESTURL = "http://" + restHost(ln.Addr().(*net.TCPAddr))
@@ -346,6 +460,25 @@ func (e *Emulator) Cluster(id string) (ClusterInfo, bool) {
 		}
 	}
 	return ClusterInfo{}, false
+}
+
+// CA returns linkemu's certificate authority, kept in the data directory:
+// it issues the certificates of every TLS listener the emulator serves.
+func (e *Emulator) CA() *tlsca.CA { return e.ca }
+
+// tlsNames are the names an embedded cluster's certificate is valid for:
+// loopback, the host's name, and the hosts of its addresses.
+func tlsNames(sp EmbeddedSpec) []string {
+	names := []string{"localhost", "127.0.0.1", "::1"}
+	if h, err := os.Hostname(); err == nil && h != "" {
+		names = append(names, h)
+	}
+	for _, a := range []string{sp.Listen, sp.Advertised, sp.SASLSSLListen, sp.SASLSSLAdvertised} {
+		if h, _, err := net.SplitHostPort(a); err == nil && h != "" && !slices.Contains(names, h) && h != "0.0.0.0" && h != "::" {
+			names = append(names, h)
+		}
+	}
+	return names
 }
 
 // MetricsRegistry returns the registry /metrics serves, for tests that
@@ -407,7 +540,9 @@ func (e *Emulator) shutdown(ctx context.Context) error {
 	if e.mgr != nil {
 		e.mgr.Close()
 	}
-	e.registry.Close()
+	if e.registry != nil {
+		e.registry.Close()
+	}
 	if e.store != nil {
 		if err := e.store.Close(); err != nil {
 			errs = append(errs, fmt.Errorf("store: %w", err))

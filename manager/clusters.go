@@ -11,8 +11,11 @@ import (
 type ClusterState struct {
 	ID        string
 	Bootstrap []string
-	Embedded  bool
-	Running   bool
+	// SASLSSLBootstrap is an embedded cluster's SASL_SSL listener; empty
+	// without one.
+	SASLSSLBootstrap []string
+	Embedded         bool
+	Running          bool
 }
 
 // ClusterStates lists the served clusters with whether they run.
@@ -25,7 +28,11 @@ func (m *Manager) ClusterStates() []ClusterState {
 }
 
 func clusterState(c *broker.Cluster) ClusterState {
-	return ClusterState{ID: c.ID, Bootstrap: c.Bootstrap(), Embedded: c.Embedded != nil, Running: c.Embedded == nil || c.Embedded.Running()}
+	st := ClusterState{ID: c.ID, Bootstrap: c.Bootstrap(), SASLSSLBootstrap: []string{}, Embedded: c.Embedded != nil, Running: c.Embedded == nil || c.Embedded.Running()}
+	if c.Embedded != nil && c.Embedded.SASLSSLAddr() != "" {
+		st.SASLSSLBootstrap = []string{c.Embedded.SASLSSLAddr()}
+	}
+	return st
 }
 
 // StopCluster takes an embedded cluster down, as an outage would: its

@@ -68,11 +68,18 @@ func (m *Manager) failbackSides(cluster, link string, action MirrorAction) (*lin
 }
 
 // reverse runs reverse-and-start-mirror or reverse-and-pause-mirror on the
-// selected local mirror topics; the caller holds the lanes of both sides
+// selected local mirror topics. A reversed topic's mirror_lags are those of
+// its new mirror on the other side, one entry per partition, as Confluent
+// reports them. The caller holds the lanes of both sides
 // and of the mirrors on both.
 func (m *Manager) reverse(ctx context.Context, l, peer *linkemu.Link, names []string, todo []int, results []ActionResult, start bool) {
 	for _, i := range todo {
-		results[i].Err = m.reverseOne(ctx, l, peer, names[i], start)
+		if results[i].Err = m.reverseOne(ctx, l, peer, names[i], start); results[i].Err != nil {
+			continue
+		}
+		if rm, _ := m.mirror(peer.ClusterID, linkemu.MirrorName(peer.Prefix(), names[i])); rm != nil {
+			results[i].Lags = m.mirrorView(rm).Lags
+		}
 	}
 }
 

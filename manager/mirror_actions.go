@@ -139,7 +139,7 @@ func (m *Manager) MirrorAction(ctx context.Context, cluster, link string, action
 	for i := range results {
 		if mr := m.view().mirror(cluster, results[i].Mirror); mr != nil && mr.LinkName == link {
 			results[i].Lags = m.mirrorView(mr).Lags
-		} else {
+		} else if results[i].Lags == nil { // reversed topics have theirs (dr_actions.go)
 			results[i].Lags = []PartitionLag{}
 		}
 	}

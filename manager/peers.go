@@ -91,10 +91,10 @@ func (m *Manager) remoteConn(l *linkemu.Link) (broker.ConnConfig, error) {
 		if peer.Config(linkemu.CfgLocalSecurityProtocol) == "" {
 			return c.Conn(), nil
 		}
-		return broker.LinkConn(peer, "local.", c.Bootstrap())
+		return m.clusters.LinkConn(peer, "local.", c.BootstrapFor(peer.Config(linkemu.CfgLocalSecurityProtocol)))
 	}
 	if bs := l.ConfigList(linkemu.CfgBootstrapServers); len(bs) > 0 {
-		return broker.LinkConn(l, "", bs)
+		return m.clusters.LinkConn(l, "", bs)
 	}
 	c, err := m.clusters.Get(l.RemoteID())
 	if err != nil {

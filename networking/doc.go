@@ -41,6 +41,9 @@
 //
 // Caveats: deletes take effect at once (no DEPROVISIONING phase); endpoints
 // never expire (no EXPIRED, no expires_at) and never report INACTIVE or
-// FAILED; a service is PROVISIONING for the same delay as an endpoint.
+// FAILED; a service is READY at once (the only phase Confluent documents for
+// services). Refusals answer 400 as the spec lists, never 404 or 409 on
+// create and delete: an unknown environment, network or service in a create,
+// and deleting a service that has connected endpoints.
 // Networks and environments cannot be created through the API.
 package networking

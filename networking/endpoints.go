@@ -39,10 +39,10 @@ func (f *Fabric) CreateEndpoint(spec EndpointSpec) (*LinkEndpoint, error) {
 		return nil, errInvalid("spec.environment.id is required: give the environment of the endpoint's network.")
 	}
 	if err := f.topo.environment(spec.Environment); err != nil {
-		return nil, err
+		return nil, onCreate(err)
 	}
 	if _, err := f.topo.privateNetwork(spec.Environment, spec.Network, "spec.network.id"); err != nil {
-		return nil, err
+		return nil, onCreate(err)
 	}
 	if spec.Service == "" {
 		return nil, errInvalid("spec.network_link_service.id is required: give the ID of the network link service (nls-…) on the network to connect to.")
@@ -51,7 +51,7 @@ func (f *Fabric) CreateEndpoint(spec EndpointSpec) (*LinkEndpoint, error) {
 	err := f.update(func(tx *store.Tx, st *state) error {
 		svc := st.services[spec.Service]
 		if svc == nil {
-			return errNotFound("Network link service %s not found.", spec.Service)
+			return errRefused("Network link service %s not found: spec.network_link_service.id must name an existing service (nls-…).", spec.Service)
 		}
 		if svc.Network == spec.Network {
 			return errInvalid("Network link service %s is on network %s itself; an endpoint connects its network to another network's service.", svc.ID, spec.Network)
@@ -79,7 +79,7 @@ func (f *Fabric) CreateEndpoint(spec EndpointSpec) (*LinkEndpoint, error) {
 			ID:          newID("nle-", func(id string) bool { return st.endpoints[id] != nil }),
 			DisplayName: spec.DisplayName, Description: spec.Description,
 			Environment: spec.Environment, Network: spec.Network,
-			Service: svc.ID, ServiceEnvironment: svc.Environment,
+			Service: svc.ID, ServiceEnvironment: svc.Environment, ServiceNetwork: svc.Network,
 			CreatedAt: now, UpdatedAt: now,
 		}
 		if e.DisplayName == "" {

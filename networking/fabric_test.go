@@ -50,7 +50,7 @@ func TestPlacement(t *testing.T) {
 func TestEndpointPhases(t *testing.T) {
 	l := newLab(t, labNetworks())
 	svc := l.service(t, "env-b", "n-east", accept([]string{"env-a"}, nil))
-	if svc.Phase != PhaseProvisioning {
+	if svc.Phase != PhaseReady { // the only phase Confluent documents for services
 		t.Fatalf("new service is %s", svc.Phase)
 	}
 	west := l.endpoint(t, "env-a", "n-west", svc.ID)
@@ -132,10 +132,10 @@ func TestServiceDeleteRules(t *testing.T) {
 
 	// Connected while still PROVISIONING, and while READY.
 	err := l.DeleteService("env-b", svc.ID)
-	wantErr(t, err, linkemu.ECONFLICT, ready.ID, "PROVISIONING")
+	wantErr(t, err, linkemu.EMALFORMED, ready.ID, "PROVISIONING") // 400: the spec lists no 409 for DELETE
 	l.clock.Advance(testDelay)
 	err = l.DeleteService("env-b", svc.ID)
-	wantErr(t, err, linkemu.ECONFLICT, ready.ID+" (network n-west, READY)")
+	wantErr(t, err, linkemu.EMALFORMED, ready.ID+" (network n-west, READY)")
 	if strings.Contains(linkemu.ErrorMessage(err), pending.ID) {
 		t.Errorf("a pending endpoint blocks the delete: %v", err)
 	}
@@ -201,13 +201,13 @@ func TestCreateValidation(t *testing.T) {
 		parts []string
 	}{
 		{"service without environment", second(l.CreateService(ServiceSpec{Network: "n-east"})), linkemu.EINVALID, []string{"spec.environment.id is required"}},
-		{"service in unknown environment", second(l.CreateService(ServiceSpec{Environment: "env-x", Network: "n-east"})), linkemu.ENOTFOUND, []string{"Environment env-x not found", "env-a, env-b, env-default"}},
+		{"service in unknown environment", second(l.CreateService(ServiceSpec{Environment: "env-x", Network: "n-east"})), linkemu.EMALFORMED, []string{"Environment env-x not found", "env-a, env-b, env-default"}},
 		{"service without network", second(l.CreateService(ServiceSpec{Environment: "env-a"})), linkemu.EINVALID, []string{"spec.network.id is required"}},
-		{"service on another environment's network", second(l.CreateService(ServiceSpec{Environment: "env-a", Network: "n-east"})), linkemu.ENOTFOUND, []string{"Network n-east not found in environment env-a", "n-north, n-west"}},
+		{"service on another environment's network", second(l.CreateService(ServiceSpec{Environment: "env-a", Network: "n-east"})), linkemu.EMALFORMED, []string{"Network n-east not found in environment env-a", "n-north, n-west"}},
 		{"service on the public network", second(l.CreateService(ServiceSpec{Environment: DefaultEnvironment, Network: PublicNetwork})), linkemu.EINVALID, []string{"public network"}},
 		{"accept unknown environment", second(l.CreateService(ServiceSpec{Environment: "env-a", Network: "n-west", Accept: accept([]string{"env-zz"}, nil)})), linkemu.EINVALID, []string{"env-zz"}},
 		{"accept the public network", second(l.CreateService(ServiceSpec{Environment: "env-a", Network: "n-west", Accept: accept(nil, []string{PublicNetwork})})), linkemu.EINVALID, []string{"public network"}},
-		{"endpoint to unknown service", second(l.CreateEndpoint(EndpointSpec{Environment: "env-a", Network: "n-north", Service: "nls-nope"})), linkemu.ENOTFOUND, []string{"nls-nope"}},
+		{"endpoint to unknown service", second(l.CreateEndpoint(EndpointSpec{Environment: "env-a", Network: "n-north", Service: "nls-nope"})), linkemu.EMALFORMED, []string{"nls-nope"}},
 		{"endpoint without service", second(l.CreateEndpoint(EndpointSpec{Environment: "env-a", Network: "n-north"})), linkemu.EINVALID, []string{"spec.network_link_service.id is required"}},
 		{"endpoint on the service's network", second(l.CreateEndpoint(EndpointSpec{Environment: "env-b", Network: "n-east", Service: svc.ID})), linkemu.EINVALID, []string{"on network n-east itself"}},
 		{"second endpoint to one service", second(l.CreateEndpoint(EndpointSpec{Environment: "env-a", Network: "n-west", Service: svc.ID})), linkemu.ECONFLICT, []string{"already has network link endpoint"}},

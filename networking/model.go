@@ -68,15 +68,18 @@ type LinkService struct {
 // LinkEndpoint is a network link endpoint (nle-…): the origin side of a
 // network link, on the network whose clusters connect out through it.
 type LinkEndpoint struct {
-	ID                 string    `json:"id"`
-	DisplayName        string    `json:"display_name"`
-	Description        string    `json:"description"`
-	Environment        string    `json:"environment"`
-	Network            string    `json:"network"`
-	Service            string    `json:"service"`
-	ServiceEnvironment string    `json:"service_environment"`
-	CreatedAt          time.Time `json:"created_at"`
-	UpdatedAt          time.Time `json:"updated_at"`
+	ID                 string `json:"id"`
+	DisplayName        string `json:"display_name"`
+	Description        string `json:"description"`
+	Environment        string `json:"environment"`
+	Network            string `json:"network"`
+	Service            string `json:"service"`
+	ServiceEnvironment string `json:"service_environment"`
+	// ServiceNetwork is the service's network, for its resource_name;
+	// endpoints stored before it was kept have it empty.
+	ServiceNetwork string    `json:"service_network,omitempty"`
+	CreatedAt      time.Time `json:"created_at"`
+	UpdatedAt      time.Time `json:"updated_at"`
 	// Disconnected is set for good when the service stops accepting the
 	// endpoint or is deleted; DisconnectReason says which.
 	Disconnected     bool   `json:"disconnected,omitempty"`
@@ -101,11 +104,10 @@ func associationID(endpointID string) string {
 	return "nlsa-" + strings.TrimPrefix(endpointID, "nle-")
 }
 
-// servicePhase computes a service's phase at now.
-func servicePhase(s *LinkService, now time.Time, delay time.Duration) Phase {
-	if now.Before(s.CreatedAt.Add(delay)) {
-		return PhaseProvisioning
-	}
+// servicePhase is a service's phase: READY from its creation, the only
+// phase Confluent's networking spec documents for services. An endpoint to
+// it is still PROVISIONING for the ready delay.
+func servicePhase(*LinkService, time.Time, time.Duration) Phase {
 	return PhaseReady
 }
 
@@ -137,6 +139,22 @@ func errInvalid(format string, args ...any) error {
 }
 
 func errMalformed(format string, args ...any) error {
+	return linkemu.Errorf(linkemu.EMALFORMED, format, args...)
+}
+
+// onCreate turns a missing environment, network or service named in a
+// create request into a refusal: Confluent's spec lists no 404 for creates.
+func onCreate(err error) error {
+	if linkemu.ErrorCode(err) == linkemu.ENOTFOUND {
+		return errRefused("%s", linkemu.ErrorMessage(err))
+	}
+	return err
+}
+
+// errRefused is a request Confluent's networking spec refuses with 400 Bad
+// Request (EMALFORMED is the code the wire maps to 400), where linkemu would
+// otherwise say 404 or 409, which the spec does not list for the call.
+func errRefused(format string, args ...any) error {
 	return linkemu.Errorf(linkemu.EMALFORMED, format, args...)
 }
 

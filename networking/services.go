@@ -39,10 +39,10 @@ func (f *Fabric) CreateService(spec ServiceSpec) (*LinkService, error) {
 		return nil, errInvalid("spec.environment.id is required: give the environment of the service's network.")
 	}
 	if err := f.topo.environment(spec.Environment); err != nil {
-		return nil, err
+		return nil, onCreate(err)
 	}
 	if _, err := f.topo.privateNetwork(spec.Environment, spec.Network, "spec.network.id"); err != nil {
-		return nil, err
+		return nil, onCreate(err)
 	}
 	accept := spec.Accept.normalize()
 	if err := f.topo.checkAccept(accept); err != nil {
@@ -193,7 +193,7 @@ func (f *Fabric) DeleteService(env, id string) error {
 			}
 		}
 		if len(busy) > 0 {
-			return errConflict("Network link service %s has connected network link endpoints: %s. Delete them, or remove their environments and networks from the service's accept list, first.",
+			return errRefused("Network link service %s has connected network link endpoints: %s. Delete them, or remove their environments and networks from the service's accept list, first.",
 				s.ID, strings.Join(busy, ", "))
 		}
 		now := f.now().UTC()

@@ -28,6 +28,9 @@ func (s *Server) clusterData(r *http.Request, id string) api.Cluster {
 func (s *Server) listClusters(w http.ResponseWriter, r *http.Request) {
 	out := api.ClusterList{Kind: "KafkaClusterList", Metadata: api.CollectionMetadata{Self: s.base(r) + "/clusters"}, Data: []api.Cluster{}}
 	for _, c := range s.mgr.Clusters().List() {
+		if scope := clusterScope(r); scope != "" && scope != c.ID {
+			continue // cluster_scope.go
+		}
 		out.Data = append(out.Data, s.clusterData(r, c.ID))
 	}
 	writeJSON(w, r, http.StatusOK, out)

@@ -39,15 +39,20 @@ func (s *Server) linkData(r *http.Request, st *manager.LinkStatus) api.Link {
 			d.CategoryCounts = append(d.CategoryCounts, api.LinkCategory{StateCategory: cat, Count: n})
 		}
 	}
+	if d.TopicNames == nil {
+		d.TopicNames = []string{}
+	}
 	if st.Tasks != nil {
-		d.Tasks = make([]api.LinkTask, 0, len(st.Tasks))
+		tasks := make([]api.LinkTask, 0, len(st.Tasks))
+		d.Tasks = &tasks
 		for _, t := range st.Tasks {
 			at := api.LinkTask{TaskName: t.Name, State: string(t.State), Errors: make([]api.LinkTaskError, 0, len(t.Errors))}
 			for _, e := range t.Errors {
 				at.Errors = append(at.Errors, api.LinkTaskError{ErrorCode: e.Code, ErrorMessage: e.Message})
 			}
-			d.Tasks = append(d.Tasks, at)
+			tasks = append(tasks, at)
 		}
+		d.Tasks = &tasks
 	}
 	return d
 }

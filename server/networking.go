@@ -89,9 +89,16 @@ func (c cloudRefs) network(env, id string) api.EnvScopedObjectReference {
 		Related: c.url("/networking/v1/networks/"+id, env), ResourceName: c.crn("environment", env, "network", id)}
 }
 
-func (c cloudRefs) service(env, id string) api.EnvScopedObjectReference {
+// service refers to a service with the resource_name the service itself
+// reports (network= included); network is empty only for endpoints stored
+// before linkemu kept it.
+func (c cloudRefs) service(env, network, id string) api.EnvScopedObjectReference {
+	crn := c.crn("environment", env, "network", network, "network-link-service", id)
+	if network == "" {
+		crn = c.crn("environment", env, "network-link-service", id)
+	}
 	return api.EnvScopedObjectReference{ID: id, Environment: env,
-		Related: c.url("/networking/v1/network-link-services/"+id, env), ResourceName: c.crn("environment", env, "network-link-service", id)}
+		Related: c.url("/networking/v1/network-link-services/"+id, env), ResourceName: crn}
 }
 
 // cloudStatus builds the status of a service, endpoint or association.

@@ -54,7 +54,7 @@ func (c cloudRefs) association(v *networking.Association) api.NetworkLinkService
 		},
 		Spec: api.NetworkLinkServiceAssociationSpec{
 			DisplayName: e.DisplayName, Description: e.Description, NetworkLinkEndpoint: e.ID,
-			NetworkLinkService: c.service(v.ServiceEnvironment, v.Service),
+			NetworkLinkService: c.service(v.ServiceEnvironment, v.ServiceNetwork, v.Service),
 			Environment:        c.environment(v.ServiceEnvironment),
 		},
 		Status: cloudStatus(e.Phase, e.ErrorMessage),

@@ -108,7 +108,7 @@ func (c cloudRefs) linkEndpoint(v *networking.LinkEndpoint) api.NetworkLinkEndpo
 			DisplayName: v.DisplayName, Description: v.Description,
 			Environment:        c.environment(v.Environment),
 			Network:            c.network(v.Environment, v.Network),
-			NetworkLinkService: c.service(v.ServiceEnvironment, v.Service),
+			NetworkLinkService: c.service(v.ServiceEnvironment, v.ServiceNetwork, v.Service),
 		},
 		Status: cloudStatus(v.Phase, v.ErrorMessage),
 	}

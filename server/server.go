@@ -1,8 +1,11 @@
 // Package server is linkemu's HTTP layer: the Kafka REST v3 routes Confluent
 // serves for clusters, brokers, topics, partitions, ACLs, consumer groups,
 // cluster links and mirror topics, under both /kafka/v3 (Confluent Cloud and
-// Confluent Server's embedded REST) and /v3 (the standalone REST Proxy); the
-// emulator's own admin API under /emulator/v1; and /healthz and /readyz.
+// Confluent Server's embedded REST) and /v3 (the standalone REST Proxy), and
+// per cluster under /clusters/{id}/kafka/v3, a REST endpoint that serves that
+// cluster alone (cluster_scope.go); the emulator's own admin API under
+// /emulator/v1, with the CA certificate at /emulator/v1/ca.pem; and /healthz
+// and /readyz.
 //
 // Handlers decode the request, call the manager, and encode Confluent's wire
 // shapes from package api. Every error goes through writeError (errors.go),
@@ -49,6 +52,9 @@ type Config struct {
 	Observe func(route, method string, status int, d time.Duration)
 	// Metrics, if set, serves GET /metrics (Prometheus), outside v3 auth.
 	Metrics http.Handler
+	// CACertPEM is linkemu's CA certificate, served at GET
+	// /emulator/v1/ca.pem without auth.
+	CACertPEM []byte
 }
 
 // Server serves the REST API.
@@ -89,8 +95,11 @@ func (s *Server) Handler() http.Handler {
 		r.Method(http.MethodGet, "/metrics", s.cfg.Metrics)
 	}
 	r.Route("/emulator/v1", func(r chi.Router) {
-		r.Use(s.authenticate)
-		s.adminRoutes(r)
+		r.Get("/ca.pem", s.caPEM)
+		r.Group(func(r chi.Router) {
+			r.Use(s.authenticate)
+			s.adminRoutes(r)
+		})
 	})
 	for _, prefix := range []string{"/kafka/v3", "/v3"} {
 		r.Route(prefix, func(r chi.Router) {
@@ -98,6 +107,10 @@ func (s *Server) Handler() http.Handler {
 			s.v3Routes(r)
 		})
 	}
+	r.Route(scopedMount, func(r chi.Router) { // cluster_scope.go
+		r.Use(withClusterScope, s.authenticate, s.scopeClusters)
+		s.v3Routes(r)
+	})
 	if s.cfg.Networking != nil {
 		r.Route("/networking/v1", s.networkingRoutes)
 	}
@@ -107,6 +120,13 @@ func (s *Server) Handler() http.Handler {
 func (s *Server) v3Routes(r chi.Router) {
 	r.Get("/clusters", s.listClusters)
 	r.Route("/clusters/{cluster_id}", func(r chi.Router) {
+		r.Use(func(next http.Handler) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if s.inScope(w, r, chi.URLParam(r, "cluster_id")) {
+					next.ServeHTTP(w, r)
+				}
+			})
+		})
 		r.Get("/", s.getCluster)
 		s.topicRoutes(r)
 		s.linkRoutes(r)

@@ -29,6 +29,7 @@ type settings struct {
 	LogLevel        string
 	LogFormat       string
 	ShutdownTimeout time.Duration
+	saslSSLSettings // config_sasl_ssl.go
 }
 
 // multiFlag is a repeatable flag. From the environment, values are separated
@@ -57,6 +58,9 @@ type fileConfig struct {
 		Listen     string            `yaml:"listen"`
 		Advertised string            `yaml:"advertised"`
 		SASLUsers  []broker.SASLUser `yaml:"sasl_users"`
+		// SASL_SSL listener, see config_sasl_ssl.go.
+		SASLSSLListen     string `yaml:"sasl_ssl_listen"`
+		SASLSSLAdvertised string `yaml:"sasl_ssl_advertised"`
 	} `yaml:"embedded"`
 	APIKeys []struct {
 		Key    string `yaml:"key"`
@@ -100,6 +104,7 @@ func newFlagSet(s *settings, out io.Writer) *flag.FlagSet {
 	fs.StringVar(&s.LogLevel, "log-level", "info", "debug, info, warn or error")
 	fs.StringVar(&s.LogFormat, "log-format", "text", "text or json")
 	fs.DurationVar(&s.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "deadline for a graceful shutdown on SIGINT/SIGTERM")
+	addSASLSSLFlags(fs, &s.saslSSLSettings)
 	fs.Usage = func() {
 		fmt.Fprint(out, usageHeader)
 		fs.PrintDefaults()
@@ -161,6 +166,9 @@ func (s *settings) options() (emulator.Options, error) {
 		}
 	}
 	if err := s.embedded(&opts, fc); err != nil {
+		return opts, err
+	}
+	if err := s.applySASLSSL(&opts, fc); err != nil {
 		return opts, err
 	}
 	if err := s.external(&opts, fc); err != nil {

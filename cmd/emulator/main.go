@@ -103,6 +103,8 @@ func printEffective(w io.Writer, s *settings, opts emulator.Options) {
 		if len(e.Users) > 0 {
 			v += fmt.Sprintf(" (SASL, %d users)", len(e.Users))
 		}
+		v += " (SASL_SSL " + orNone(e.SASLSSLListen, "port + 1") + ")"
+
 		emb = append(emb, v)
 	}
 	row("embedded", orNone(strings.Join(emb, ", "), "none"))
@@ -142,6 +144,10 @@ func printReady(w io.Writer, emu *emulator.Emulator) {
 		kind := "external"
 		if c.Embedded {
 			kind = "embedded"
+		}
+		if c.SASLSSLBootstrap != "" {
+			parts = append(parts, fmt.Sprintf("%s=%s (%s; SASL_SSL %s)", c.ID, c.Bootstrap, kind, c.SASLSSLBootstrap))
+			continue
 		}
 		parts = append(parts, fmt.Sprintf("%s=%s (%s)", c.ID, c.Bootstrap, kind))
 	}

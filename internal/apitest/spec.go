@@ -87,5 +87,12 @@ func specError(r *Response, body []byte) error {
 	if strings.HasPrefix(path, "/v3/") {
 		path = "/kafka" + path
 	}
+	// A cluster-scoped mount, /clusters/{id}/kafka/v3, is a REST endpoint of
+	// its own: its paths are the spec's below it.
+	if rest, ok := strings.CutPrefix(path, "/clusters/"); ok {
+		if _, sub, ok := strings.Cut(rest, "/kafka/v3/"); ok {
+			path = "/kafka/v3/" + sub
+		}
+	}
 	return kafkaRESTSpec.validate(r, path, body)
 }

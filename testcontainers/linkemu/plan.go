@@ -53,6 +53,10 @@ func newPlan(o options, host string, ports []int) (plan, error) {
 		p.bindings[cport] = []network.PortBinding{{HostPort: port}}
 		p.clusters = append(p.clusters, Cluster{ID: id, Bootstrap: advertised})
 	}
+	// The clusters' SASL_SSL listeners (by default on the plaintext port + 1,
+	// which may be the next cluster's port here) are not published by this
+	// module: they are off.
+	p.cmd = append(p.cmd, "--sasl-ssl", "none")
 	keys := make([]string, 0, len(o.apiKeys))
 	for k := range o.apiKeys {
 		keys = append(keys, k)

@@ -28,6 +28,7 @@ func TestNewPlan(t *testing.T) {
 			cmd: []string{
 				"--embedded", "lkc-east=0.0.0.0:41001@localhost:41001",
 				"--embedded", "lkc-west=0.0.0.0:41002@localhost:41002",
+				"--sasl-ssl", "none",
 			},
 			exposed:  []string{"8090/tcp", "41001/tcp", "41002/tcp"},
 			clusters: []Cluster{{"lkc-east", "localhost:41001"}, {"lkc-west", "localhost:41002"}},
@@ -39,6 +40,7 @@ func TestNewPlan(t *testing.T) {
 				"--embedded", "a=0.0.0.0:5001@10.1.2.3:5001",
 				"--embedded", "b=0.0.0.0:5002@10.1.2.3:5002",
 				"--embedded", "c=0.0.0.0:5003@10.1.2.3:5003",
+				"--sasl-ssl", "none",
 				"--api-key", "abe:s1", "--api-key", "zed:s3",
 			},
 			exposed:  []string{"8090/tcp", "5001/tcp", "5002/tcp", "5003/tcp"},
@@ -46,7 +48,7 @@ func TestNewPlan(t *testing.T) {
 		},
 		{
 			name: "IPv6 docker host", host: "::1", ports: []int{6001}, opts: []Option{WithClusters("solo")},
-			cmd:      []string{"--embedded", "solo=0.0.0.0:6001@[::1]:6001"},
+			cmd:      []string{"--embedded", "solo=0.0.0.0:6001@[::1]:6001", "--sasl-ssl", "none"},
 			exposed:  []string{"8090/tcp", "6001/tcp"},
 			clusters: []Cluster{{"solo", "[::1]:6001"}},
 		},

@@ -37,7 +37,7 @@ func (c *Cluster) handleMetadata(creq *clientReq) (kmsg.Response, error) {
 	for _, b := range c.bs {
 		sb := kmsg.NewMetadataResponseBroker()
 		sb.NodeID = b.node
-		sb.Host, sb.Port = b.hostport()
+		sb.Host, sb.Port = b.hostport(creq.cc)
 		sb.Rack = &brokerRack
 		resp.Brokers = append(resp.Brokers, sb)
 	}

@@ -12,9 +12,13 @@ import (
 // * SCRAM-SHA-256
 // * SCRAM-SHA-512
 //
-// Note: v0 is not supported (v0 uses implicit auth after handshake)
+// Note: v0 is advertised but refused with UNSUPPORTED_VERSION (v0 is
+// followed by raw SASL tokens instead of SASLAuthenticate). linkemu: v0 is
+// advertised because librdkafka enables SASL only when the broker's
+// SaslHandshake range includes v0 (its SASL_HANDSHAKE feature); it then
+// sends v1 and SASLAuthenticate like every current client.
 
-func init() { regKey(17, 1, 1) }
+func init() { regKey(17, 0, 1) }
 
 func (c *Cluster) handleSASLHandshake(creq *clientReq) (kmsg.Response, error) {
 	req := creq.kreq.(*kmsg.SASLHandshakeRequest)
@@ -36,6 +40,11 @@ func (c *Cluster) handleSASLHandshake(creq *clientReq) (kmsg.Response, error) {
 			resp.ErrorCode = kerr.IllegalSaslState.Code
 			return resp, nil
 		}
+	}
+
+	if req.Version == 0 {
+		resp.ErrorCode = kerr.UnsupportedVersion.Code
+		return resp, nil
 	}
 
 	switch req.Mechanism {

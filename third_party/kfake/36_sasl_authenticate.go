@@ -38,10 +38,11 @@ func (c *Cluster) handleSASLAuthenticate(creq *clientReq) (kmsg.Response, error)
 		if err != nil {
 			return nil, err
 		}
-		if c.sasls.plain == nil {
-			return nil, errors.New("invalid sasl")
-		}
-		if p != c.sasls.plain[u] {
+		if c.cfg.plainAuth != nil { // linkemu: PlainAuthenticator
+			if !c.cfg.plainAuth(u, p) {
+				return nil, errors.New("invalid sasl")
+			}
+		} else if c.sasls.plain == nil || p != c.sasls.plain[u] {
 			return nil, errors.New("invalid sasl")
 		}
 		// On re-authentication, the principal must not change

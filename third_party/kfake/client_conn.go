@@ -19,6 +19,8 @@ type (
 		done   chan struct{} // closed when read() returns
 		mute   chan bool     // capacity 1: serializes request processing per connection; false = stop reading
 
+		viaSASLListener bool // linkemu: accepted on the broker's SASLListener
+
 		saslStage saslStage
 		s0        *scramServer0
 		user      string // authenticated user, set after SASL completes

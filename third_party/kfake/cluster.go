@@ -86,10 +86,11 @@ type (
 	}
 
 	broker struct {
-		c     *Cluster
-		ln    net.Listener
-		node  int32
-		bsIdx int
+		c      *Cluster
+		ln     net.Listener
+		saslLn net.Listener // linkemu: SASLListener, nil without it
+		node   int32
+		bsIdx  int
 	}
 
 	controlFn func(kmsg.Request) (kmsg.Response, error, bool)
@@ -115,8 +116,12 @@ type (
 // persistence is enabled.
 func (c *Cluster) persist() bool { return c.cfg.dataDir != "" }
 
-func (b *broker) hostport() (string, int32) {
-	h, p, _ := net.SplitHostPort(b.ln.Addr().String())
+func (b *broker) hostport(cc *clientConn) (string, int32) {
+	ln := b.ln
+	if cc != nil && cc.viaSASLListener && b.saslLn != nil {
+		ln = b.saslLn // linkemu: answer with the listener the client is on
+	}
+	h, p, _ := net.SplitHostPort(ln.Addr().String())
 	p32, _ := strconv.Atoi(p)
 	return h, int32(p32)
 }
@@ -226,7 +231,7 @@ func NewCluster(opts ...Opt) (*Cluster, error) {
 	defer func() {
 		if err != nil {
 			for _, b := range c.bs {
-				b.ln.Close()
+				b.closeListeners()
 			}
 			c.closeOpenFiles()
 			// Loading from disk can recreate share groups, which
@@ -282,6 +287,12 @@ func NewCluster(opts ...Opt) (*Cluster, error) {
 			bsIdx: len(c.bs),
 		}
 		c.bs = append(c.bs, b)
+		if c.cfg.saslListenFn != nil {
+			if b.saslLn, err = c.cfg.saslListenFn(b.node); err != nil {
+				return nil, err
+			}
+			defer func() { go b.listenOn(b.saslLn, true) }() //nolint:gocritic,revive // as below
+		}
 		defer func() { go b.listen() }() //nolint:gocritic,revive // intentional - each broker's listener starts after loop iter
 	}
 	c.controller = c.bs[len(c.bs)-1]
@@ -355,7 +366,7 @@ func (c *Cluster) Close() {
 	//     save. The shutdown function closes c.die, causing
 	//     run() to exit immediately after.
 	for _, b := range c.bs {
-		b.ln.Close()
+		b.closeListeners()
 	}
 
 	if c.persist() {
@@ -419,10 +430,20 @@ func newListener(port int, tc *tls.Config, fn func(network, address string) (net
 	return l, nil
 }
 
-func (b *broker) listen() {
-	defer b.ln.Close()
+func (b *broker) listen() { b.listenOn(b.ln, false) }
+
+// closeListeners closes the broker's listeners (linkemu: both of them).
+func (b *broker) closeListeners() {
+	b.ln.Close()
+	if b.saslLn != nil {
+		b.saslLn.Close()
+	}
+}
+
+func (b *broker) listenOn(ln net.Listener, viaSASLListener bool) {
+	defer ln.Close()
 	for {
-		conn, err := b.ln.Accept()
+		conn, err := ln.Accept()
 		if err != nil {
 			return
 		}
@@ -430,12 +451,13 @@ func (b *broker) listen() {
 		mute := make(chan bool, 1)
 		mute <- true // first request proceeds immediately
 		cc := &clientConn{
-			c:      b.c,
-			b:      b,
-			conn:   conn,
-			respCh: make(chan clientResp, 2),
-			done:   make(chan struct{}),
-			mute:   mute,
+			c:               b.c,
+			b:               b,
+			conn:            conn,
+			respCh:          make(chan clientResp, 2),
+			done:            make(chan struct{}),
+			mute:            mute,
+			viaSASLListener: viaSASLListener,
 		}
 		go cc.read()
 		go cc.write()
@@ -603,7 +625,7 @@ outer:
 			goto afterControl
 		}
 
-		if c.cfg.enableSASL {
+		if c.cfg.enableSASL || creq.cc.viaSASLListener {
 			if allow := c.handleSASL(creq); !allow {
 				err = errors.New("not allowed given SASL state")
 				goto afterControl
@@ -1436,7 +1458,7 @@ func (c *Cluster) RemoveNode(nodeID int32) error {
 				err = errors.New("cannot remove all brokers")
 				return
 			}
-			b.ln.Close()
+			b.closeListeners()
 			c.cfg.nbrokers--
 			c.bs[i] = c.bs[len(c.bs)-1]
 			c.bs[i].bsIdx = i

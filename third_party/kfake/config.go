@@ -43,6 +43,11 @@ type cfg struct {
 
 	listenFn func(network, address string) (net.Listener, error)
 
+	// linkemu: a second, SASL-only listener per broker and a PLAIN
+	// credential check (see README.md).
+	saslListenFn func(node int32) (net.Listener, error)
+	plainAuth    func(user, pass string) bool
+
 	sleepOutOfOrder bool
 
 	maxVersions *kversion.Versions
@@ -126,6 +131,22 @@ func Ports(ports ...int) Opt {
 // ListenFn sets the listerner function to use, overriding [net.Listen]
 func ListenFn(fn func(network, address string) (net.Listener, error)) Opt {
 	return opt{func(cfg *cfg) { cfg.listenFn = fn }}
+}
+
+// SASLListener (linkemu) opens a second listener for each broker with fn.
+// Every connection accepted on it must authenticate with SASL, whether or not
+// EnableSASL is set, and the broker addresses it is told (Metadata,
+// FindCoordinator, DescribeCluster, ...) are those of the brokers' second
+// listeners, so a client stays on the listener it bootstrapped from. Only
+// the brokers NewCluster starts get one; AddNode brokers do not.
+func SASLListener(fn func(node int32) (net.Listener, error)) Opt {
+	return opt{func(cfg *cfg) { cfg.saslListenFn = fn }}
+}
+
+// PlainAuthenticator (linkemu) makes fn decide which PLAIN credentials are
+// valid, instead of the PLAIN users seeded with Superuser or User.
+func PlainAuthenticator(fn func(user, pass string) bool) Opt {
+	return opt{func(cfg *cfg) { cfg.plainAuth = fn }}
 }
 
 // WithLogger sets the logger to use.
