@@ -42,6 +42,8 @@ import (
 	"time"
 
 	"github.com/linkemu/linkemu/broker"
+	"github.com/linkemu/linkemu/cloudapi"
+	"github.com/linkemu/linkemu/internal/tlsca"
 	"github.com/linkemu/linkemu/manager"
 	"github.com/linkemu/linkemu/metrics"
 	"github.com/linkemu/linkemu/networking"
@@ -81,6 +83,19 @@ type ExternalSpec struct {
 type Options struct {
 	// HTTPAddr is the REST listen address; "127.0.0.1:0" when empty.
 	HTTPAddr string
+	// HTTPSAddr is the listen address of the same API (REST and Cloud API)
+	// over HTTPS, with a certificate from the CA (CA()); "127.0.0.1:0" when
+	// empty, "none" for no HTTPS listener.
+	HTTPSAddr string
+	// TLSNames are extra names (DNS names, wildcards such as
+	// "*.confluent.cloud", or IP addresses) the HTTPS certificate is valid
+	// for, besides localhost, the loopback addresses, the bound host and
+	// PublicURL's host.
+	TLSNames []string
+	// CloudEmail and CloudPassword are the login of the Cloud API's one
+	// user (package cloudapi): with no password, any email and password log
+	// in.
+	CloudEmail, CloudPassword string
 	// PublicURL is the base URL of metadata.self links; empty derives it
 	// from each request.
 	PublicURL string
@@ -103,8 +118,10 @@ type Options struct {
 	// NetworkLinkReadyDelay is how long a new network link service or
 	// endpoint is PROVISIONING: 500ms when zero, none when negative.
 	NetworkLinkReadyDelay time.Duration
-	// CloudAPIKeys turns on HTTP Basic auth for the Cloud API routes under
-	// /networking/v1: Cloud API key to secret.
+	// CloudAPIKeys turns on auth for the Cloud API routes (/networking/v1,
+	// /org/v2, /cmk/v2, /iam/v2): Cloud API key to secret. Cloud API keys
+	// created through /iam/v2/api-keys and login session tokens are valid
+	// too then.
 	CloudAPIKeys map[string]string
 	// Logger receives structured logs; discarded when nil.
 	Logger *slog.Logger
@@ -150,7 +167,11 @@ type ClusterInfo struct {
 // Emulator is a running linkemu.
 type Emulator struct {
 	// RESTURL is the base URL of the REST API, e.g. http://127.0.0.1:8090.
+	// The Cloud API is served under the same base (package cloudapi).
 	RESTURL string
+	// HTTPSURL is the base URL of the same API over HTTPS, e.g.
+	// https://127.0.0.1:8443, or "" with no HTTPS listener.
+	HTTPSURL string
 	// Clusters lists the served clusters in start order.
 	Clusters []ClusterInfo
 	// DataDir is where state lives.
@@ -162,7 +183,11 @@ type Emulator struct {
 	mgr       *manager.Manager
 	metrics   *prometheus.Registry
 	net       *networking.Fabric
+	ca        *tlsca.CA
+	cloud     *cloudapi.Cloud
 	http      *http.Server
+	https     *http.Server
+	httpsDone chan struct{} // closed when the HTTPS server returns
 	serveErr  chan error    // the HTTP server's failure, if any
 	serveDone chan struct{} // closed when the HTTP server returns
 	tempDir   string
@@ -193,6 +218,10 @@ func Start(ctx context.Context, opts Options) (_ *Emulator, err error) {
 	if e.net, err = newFabric(e.store, opts); err != nil {
 		return nil, err
 	}
+	// The CA is loaded once, here, for every TLS listener linkemu serves.
+	if e.ca, err = tlsca.LoadOrCreate(opts.DataDir); err != nil {
+		return nil, err
+	}
 	if err = e.startClusters(ctx, opts); err != nil {
 		return nil, err
 	}
@@ -212,6 +241,9 @@ func withDefaults(opts Options) Options {
 	}
 	if opts.HTTPAddr == "" {
 		opts.HTTPAddr = "127.0.0.1:0"
+	}
+	if opts.HTTPSAddr == "" {
+		opts.HTTPSAddr = "127.0.0.1:0"
 	}
 	if opts.Embedded == nil && !opts.NoEmbedded {
 		opts.Embedded = DefaultEmbedded(0, 0)
@@ -303,10 +335,18 @@ func (e *Emulator) serve(opts Options) error {
 		return err
 	}
 	e.metrics = reg // registered: shutdown unregisters
+	e.cloud = e.newCloud(opts)
 	srv := server.New(server.Config{Manager: e.mgr, Logger: opts.Logger, PublicURL: opts.PublicURL, APIKeys: opts.APIKeys,
-		Networking: e.net, CloudAPIKeys: opts.CloudAPIKeys,
+		Networking: e.net, Cloud: e.cloud, CloudAPIKeys: opts.CloudAPIKeys,
 		Observe: requests.Observe, Metrics: metrics.Handler(reg, opts.Logger)})
-	e.http = &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	handler := srv.Handler()
+	if opts.HTTPSAddr != "none" {
+		if err := e.serveHTTPS(handler, opts); err != nil {
+			ln.Close()
+			return err
+		}
+	}
+	e.http = &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 	e.RESTURL = "http://" + restHost(ln.Addr().(*net.TCPAddr))
 	go func() {
 		defer close(e.serveDone)
@@ -382,6 +422,13 @@ func (e *Emulator) Close() error {
 
 func (e *Emulator) shutdown(ctx context.Context) error {
 	var errs []error
+	if e.https != nil {
+		if err := e.https.Shutdown(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("https: %w", err))
+			_ = e.https.Close()
+		}
+		<-e.httpsDone
+	}
 	if e.http != nil {
 		if err := e.http.Shutdown(ctx); err != nil {
 			errs = append(errs, fmt.Errorf("http: %w", err))

@@ -24,6 +24,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 	linkemu "github.com/linkemu/linkemu"
+	"github.com/linkemu/linkemu/cloudapi"
 	"github.com/linkemu/linkemu/manager"
 	"github.com/linkemu/linkemu/networking"
 )
@@ -41,8 +42,11 @@ type Config struct {
 	// Networking, if set, serves Confluent Cloud's network linking API under
 	// /networking/v1 (networking.go).
 	Networking *networking.Fabric
-	// CloudAPIKeys, when not empty, turns on HTTP Basic auth for the
-	// /networking/v1 routes: Cloud API key to secret.
+	// Cloud, if set, serves Confluent Cloud's control plane: org/v2, cmk/v2,
+	// iam/v2 and the CLI's login API (cloud*.go).
+	Cloud *cloudapi.Cloud
+	// CloudAPIKeys, when not empty, turns on auth for the Cloud API routes
+	// (/networking/v1 and those of Cloud): Cloud API key to secret.
 	CloudAPIKeys map[string]string
 	// Observe, if set, is called after each request with its route pattern,
 	// status and duration (metrics).
@@ -92,9 +96,7 @@ func (s *Server) Handler() http.Handler {
 			s.v3Routes(r)
 		})
 	}
-	if s.cfg.Networking != nil {
-		r.Route("/networking/v1", s.networkingRoutes)
-	}
+	s.cloudRoutes(r)
 	return r
 }
 
