@@ -355,4 +355,3 @@ func newKeyID(taken func(string) bool) string {
 }
 
 func newSecret() string { return randString(secretChars, 64) }
-
