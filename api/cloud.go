@@ -50,7 +50,7 @@ type CMKClusterSpec struct {
 type CMKDedicated struct {
 	Kind  string   `json:"kind"`
 	CKU   int32    `json:"cku"`
-	Zones []string `json:"zones"`
+	Zones []string `json:"zones,omitempty"`
 }
 
 // CMKClusterStatus is the status of a CMKCluster.

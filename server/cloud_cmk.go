@@ -37,7 +37,7 @@ func (s *Server) cmkCluster(r *http.Request, c cloudapi.Cluster) api.CMKCluster 
 		Metadata: api.CloudObjectMeta{Self: refs.url("/cmk/v2/clusters/"+c.ID, c.Environment),
 			ResourceName: refs.crn("environment", c.Environment, "cloud-cluster", c.ID, "kafka", c.ID)},
 		Spec: api.CMKClusterSpec{DisplayName: c.ID, Availability: clusterAvailability, Cloud: clusterCloud, Region: clusterRegion,
-			Config:                 api.CMKDedicated{Kind: "Dedicated", CKU: 1, Zones: []string{}},
+			Config:                 api.CMKDedicated{Kind: "Dedicated", CKU: 1},
 			KafkaBootstrapEndpoint: c.Bootstrap, HTTPEndpoint: rest, APIEndpoint: rest,
 			Environment: api.EnvScopedObjectReference{ID: c.Environment, Related: refs.url("/org/v2/environments/"+c.Environment, ""),
 				ResourceName: refs.crn("environment", c.Environment)}},
