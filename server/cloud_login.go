@@ -18,6 +18,7 @@ import (
 //	DELETE <mount>/sessions      logout
 //	GET    <mount>/me            the user, organization and environments of a token
 //	POST   <mount>/access_tokens a session token → a data-plane token for Kafka REST
+//	GET    <mount>/growth/v1/free-trial-info  no free trial: {} (else the CLI warns)
 //
 // Bodies are the CLI's protobuf JSON: fields it does not know would fail its
 // decoder, so answers carry only fields of api.AuthenticateReply and friends.
@@ -29,6 +30,11 @@ func (s *Server) loginRoutes(r chi.Router, mount string) {
 	r.Delete(mount+"/sessions", s.deleteSession)
 	r.Get(mount+"/me", s.getMe)
 	r.Post(mount+"/access_tokens", s.createAccessToken)
+	r.Get(mount+"/growth/v1/free-trial-info", s.freeTrialInfo)
+}
+
+func (s *Server) freeTrialInfo(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, r, http.StatusOK, struct{}{})
 }
 
 // authenticateRequest is the CLI's login request; protobuf JSON may name
