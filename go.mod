@@ -7,6 +7,7 @@ require (
 	github.com/confluentinc/ccloud-sdk-go-v2/cmk v0.21.0
 	github.com/confluentinc/ccloud-sdk-go-v2/iam v0.10.0
 	github.com/confluentinc/ccloud-sdk-go-v2/kafkarest v0.25.0
+	github.com/confluentinc/ccloud-sdk-go-v2/mds v0.4.0
 	github.com/confluentinc/ccloud-sdk-go-v2/networking v0.14.0
 	github.com/confluentinc/ccloud-sdk-go-v2/org v0.9.0
 	github.com/getkin/kin-openapi v0.152.0

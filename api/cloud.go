@@ -193,3 +193,21 @@ type AccessTokenReply struct {
 	Token string `json:"token,omitempty"`
 	Error string `json:"error,omitempty"`
 }
+
+// RoleBinding is an iam/v2 RoleBinding (ccloud-sdk-go-v2 mds v0.4.0).
+type RoleBinding struct {
+	APIVersion string          `json:"api_version"`
+	Kind       string          `json:"kind"`
+	ID         string          `json:"id"`
+	Metadata   CloudObjectMeta `json:"metadata"`
+	Principal  string          `json:"principal"`
+	RoleName   string          `json:"role_name"`
+	CRNPattern string          `json:"crn_pattern"`
+}
+
+// RoleBindingRequest is the body of a create of a role binding.
+type RoleBindingRequest struct {
+	Principal  string `json:"principal"`
+	RoleName   string `json:"role_name"`
+	CRNPattern string `json:"crn_pattern"`
+}

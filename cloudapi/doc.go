@@ -24,18 +24,20 @@
 //     for that cluster's Kafka REST and SASL listeners (ClusterCredential). A
 //     key with no resource, or the resource "cloud", is a Cloud API key: a
 //     valid credential for the Cloud API itself (CloudCredential).
+//   - Role bindings (rb-…) are kept and listed but enforce nothing: there is
+//     no RBAC, every credential may do everything.
 //   - A login session is a signed JWT (HS256) with the claims the CLI reads
 //     (sub, exp), plus a refresh token of the same kind. The same token is
 //     also the data-plane token the CLI sends to Kafka REST as a bearer.
 //
-// Service accounts and API keys are stored JSON-encoded in the store's
+// Service accounts, API keys and role bindings are stored JSON-encoded in the store's
 // workers namespace "cloudapi", so they and their secrets survive restarts
 // with the data directory. Secrets are stored as they are: this is a test
 // lab.
 //
 // Caveats: the signing key of session tokens lives in memory, so a restart
 // ends every session (the CLI logs in again with saved credentials, or asks).
-// There is no RBAC: every credential may do everything. Clusters cannot be
+// Clusters cannot be
 // created, changed or deleted through the API, and their cloud, region and
 // Dedicated config are fixed placeholders. Users other than u-linkemu,
 // invitations, identity pools and API key updates are not served.

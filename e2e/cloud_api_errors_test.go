@@ -67,6 +67,10 @@ func TestCloudAPIBadInput(t *testing.T) {
 		{"duplicate service account", "POST", "/iam/v2/service-accounts", map[string]string{"display_name": "linker"}, 409, "conflict", `named "linker" already exists`},
 		{"unknown service account", "GET", "/iam/v2/service-accounts/sa-nope", nil, 404, "not_found", `"sa-nope" was not found`},
 		{"unknown user", "GET", "/iam/v2/users/u-nope", nil, 404, "not_found", "linkemu has one user, u-linkemu"},
+		{"role binding of unknown principal", "POST", "/iam/v2/role-bindings", map[string]string{"principal": "User:sa-nope", "role_name": "CloudClusterAdmin", "crn_pattern": "crn://confluent.cloud/organization=linkemu"}, 400, "bad_request", "names no user or service account"},
+		{"role binding without a CRN", "POST", "/iam/v2/role-bindings", map[string]string{"principal": "User:u-linkemu", "role_name": "CloudClusterAdmin", "crn_pattern": "lkc-west"}, 400, "bad_request", "is not a CRN"},
+		{"role bindings without a scope", "GET", "/iam/v2/role-bindings", nil, 400, "bad_request", "crn_pattern query parameter is required"},
+		{"unknown role binding", "DELETE", "/iam/v2/role-bindings/rb-nope", nil, 404, "not_found", `"rb-nope" was not found`},
 		{"bad page size", "GET", "/iam/v2/service-accounts?page_size=0", nil, 400, "bad_request", "page_size"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -11,7 +11,9 @@ import (
 	"testing"
 
 	apikeysv2 "github.com/confluentinc/ccloud-sdk-go-v2/apikeys/v2"
+	cmkv2 "github.com/confluentinc/ccloud-sdk-go-v2/cmk/v2"
 	iamv2 "github.com/confluentinc/ccloud-sdk-go-v2/iam/v2"
+	mdsv2 "github.com/confluentinc/ccloud-sdk-go-v2/mds/v2"
 	"github.com/linkemu/linkemu/emulator"
 	"github.com/linkemu/linkemu/internal/apitest"
 )
@@ -99,6 +101,7 @@ func TestCloudAPIWithConfluentSDKs(t *testing.T) {
 				t.Errorf("environment env-west: %+v %v", e, err)
 			}
 
+			var c0 cmkv2.CmkV2Cluster
 			for _, want := range []struct{ env, cluster, network string }{{"env-default", "lkc-east", ""}, {"env-west", "lkc-west", "n-west"}} {
 				list, _, err := sdk.CMK.ClustersCmkV2Api.ListCmkV2Clusters(ctx).Environment(want.env).PageSize(100).Execute()
 				if err != nil || len(list.Data) != 1 || list.Data[0].GetId() != want.cluster {
@@ -108,6 +111,7 @@ func TestCloudAPIWithConfluentSDKs(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
+				c0 = c
 				sp := c.GetSpec()
 				if sp.GetHttpEndpoint() != host || sp.GetKafkaBootstrapEndpoint() != env.Bootstrap(want.cluster) ||
 					sp.Environment.GetId() != want.env || c.Status.GetPhase() != "PROVISIONED" {
@@ -150,6 +154,19 @@ func TestCloudAPIWithConfluentSDKs(t *testing.T) {
 			}
 			if !env.ClusterCredential("lkc-west", key.GetId(), key.Spec.GetSecret()) || env.ClusterCredential("lkc-east", key.GetId(), key.Spec.GetSecret()) {
 				t.Error("the key is not a credential of lkc-west alone")
+			}
+			rb, _, err := sdk.MDS.RoleBindingsIamV2Api.CreateIamV2RoleBinding(ctx).IamV2RoleBinding(mdsv2.IamV2RoleBinding{
+				Principal: mdsv2.PtrString("User:" + sa.GetId()), RoleName: mdsv2.PtrString("CloudClusterAdmin"),
+				CrnPattern: mdsv2.PtrString(c0.Metadata.GetResourceName()[:strings.LastIndex(c0.Metadata.GetResourceName(), "/kafka=")])}).Execute()
+			if err != nil || !strings.HasPrefix(rb.GetId(), "rb-") {
+				t.Fatalf("create role binding: %+v %v", rb, err)
+			}
+			rbs, _, err := sdk.MDS.RoleBindingsIamV2Api.ListIamV2RoleBindings(ctx).Principal("User:" + sa.GetId()).CrnPattern("crn://confluent.cloud/organization=linkemu").Execute()
+			if err != nil || len(rbs.Data) != 1 || rbs.Data[0].GetCrnPattern() != rb.GetCrnPattern() {
+				t.Errorf("list role bindings: %+v %v", rbs, err)
+			}
+			if _, _, err := sdk.MDS.RoleBindingsIamV2Api.DeleteIamV2RoleBinding(ctx, rb.GetId()).Execute(); err != nil {
+				t.Fatal(err)
 			}
 			if _, err := sdk.APIKeys.APIKeysIamV2Api.DeleteIamV2ApiKey(ctx, key.GetId()).Execute(); err != nil {
 				t.Fatal(err)

@@ -10,11 +10,12 @@ import (
 	"github.com/linkemu/linkemu/cloudapi"
 )
 
-// The iam/v2 routes: the one user (read-only), service accounts and API
-// keys. A created key's secret is in the answer to create only.
+// The iam/v2 routes: the one user (read-only), service accounts, API keys
+// and role bindings (cloud_rolebindings.go). A created key's secret is in
+// the answer to create only.
 
 func (s *Server) iamRoutes(r chi.Router) {
-	r.NotFound(cloudNotFound("users, service-accounts and api-keys under /iam/v2"))
+	r.NotFound(cloudNotFound("users, service-accounts, api-keys and role-bindings under /iam/v2"))
 	r.MethodNotAllowed(cloudMethodNotAllowed)
 	r.Get("/users", s.listUsers)
 	r.Get("/users/{id}", s.getUser)
@@ -28,6 +29,7 @@ func (s *Server) iamRoutes(r chi.Router) {
 	r.Get("/api-keys/{id}", s.getAPIKey)
 	r.Patch("/api-keys/{id}", s.updateAPIKey)
 	r.Delete("/api-keys/{id}", s.deleteAPIKey)
+	s.roleBindingRoutes(r)
 }
 
 func (s *Server) user(r *http.Request, u cloudapi.User) api.User {

@@ -16,18 +16,20 @@ import (
 	cmkv2 "github.com/confluentinc/ccloud-sdk-go-v2/cmk/v2"
 	cmkapi "github.com/confluentinc/ccloud-sdk-go-v2/cmk/v2/api"
 	iamv2 "github.com/confluentinc/ccloud-sdk-go-v2/iam/v2"
+	mdsv2 "github.com/confluentinc/ccloud-sdk-go-v2/mds/v2"
 	orgv2 "github.com/confluentinc/ccloud-sdk-go-v2/org/v2"
 	orgapi "github.com/confluentinc/ccloud-sdk-go-v2/org/v2/api"
 )
 
 // Confluent's Cloud API specs, as the SDK modules ship them: org and cmk
-// embed theirs (GetSpec); iam and apikeys ship only the file, read from the
+// embed theirs (GetSpec); iam, apikeys and mds (role bindings) ship only the file, read from the
 // module cache (the module is in it: this package imports it).
 var (
 	orgSpec     = &openAPISpec{data: orgapi.GetSpec, host: "https://api.confluent.cloud"}
 	cmkSpec     = &openAPISpec{data: cmkapi.GetSpec, host: "https://api.confluent.cloud"}
 	iamSpec     = &openAPISpec{data: moduleFile("github.com/confluentinc/ccloud-sdk-go-v2/iam", "v2/api/openapi.yaml"), host: "https://api.confluent.cloud"}
 	apiKeysSpec = &openAPISpec{data: moduleFile("github.com/confluentinc/ccloud-sdk-go-v2/apikeys", "v2/api/openapi.yaml"), host: "https://api.confluent.cloud"}
+	mdsSpec     = &openAPISpec{data: moduleFile("github.com/confluentinc/ccloud-sdk-go-v2/mds", "v2/api/openapi.yaml"), host: "https://api.confluent.cloud"}
 )
 
 // moduleFile reads a file of a module in the module cache, at the version
@@ -53,7 +55,7 @@ var CloudMounts = []string{"", "/api", "/confluent.cloud/api"}
 
 // ValidateCloudSpec checks a Cloud API response against the spec of its API
 // group (org/v2, cmk/v2, iam/v2 users and service accounts, iam/v2
-// api-keys), whatever mount it came through. Error statuses a route's spec
+// api-keys, iam/v2 role-bindings), whatever mount it came through. Error statuses a route's spec
 // does not list are checked against the Failure schema alone.
 func ValidateCloudSpec(t testing.TB, r *Response) {
 	t.Helper()
@@ -75,6 +77,8 @@ func cloudSpecError(r *Response) error {
 		spec = cmkSpec
 	case strings.HasPrefix(path, "/iam/v2/api-keys"):
 		spec = apiKeysSpec
+	case strings.HasPrefix(path, "/iam/v2/role-bindings"):
+		spec = mdsSpec
 	case strings.HasPrefix(path, "/iam/v2/"):
 		spec = iamSpec
 	default:
@@ -121,12 +125,13 @@ func (c cloudChecking) RoundTrip(req *http.Request) (*http.Response, error) {
 
 // CloudClients are Confluent's Go SDK clients of the Cloud API (the
 // versions Terraform pins: org v0.9.0, cmk v0.21.0, iam v0.10.0; apikeys
-// v0.4.0 as the CLI), pointed at one base URL, every answer checked.
+// and mds v0.4.0 as the CLI), pointed at one base URL, every answer checked.
 type CloudClients struct {
 	Org     *orgv2.APIClient
 	CMK     *cmkv2.APIClient
 	IAM     *iamv2.APIClient
 	APIKeys *apikeysv2.APIClient
+	MDS     *mdsv2.APIClient // role bindings
 }
 
 // CloudSDK returns the Cloud API clients for base (RESTURL, HTTPSURL, or
@@ -141,5 +146,7 @@ func (e *Env) CloudSDK(base string, tlsCfg *tls.Config) CloudClients {
 	ic.Servers, ic.HTTPClient = iamv2.ServerConfigurations{{URL: base}}, hc
 	kc := apikeysv2.NewConfiguration()
 	kc.Servers, kc.HTTPClient = apikeysv2.ServerConfigurations{{URL: base}}, hc
-	return CloudClients{Org: orgv2.NewAPIClient(oc), CMK: cmkv2.NewAPIClient(cc), IAM: iamv2.NewAPIClient(ic), APIKeys: apikeysv2.NewAPIClient(kc)}
+	mc := mdsv2.NewConfiguration()
+	mc.Servers, mc.HTTPClient = mdsv2.ServerConfigurations{{URL: base}}, hc
+	return CloudClients{Org: orgv2.NewAPIClient(oc), CMK: cmkv2.NewAPIClient(cc), IAM: iamv2.NewAPIClient(ic), APIKeys: apikeysv2.NewAPIClient(kc), MDS: mdsv2.NewAPIClient(mc)}
 }
