@@ -27,8 +27,10 @@
 //   - Role bindings (rb-…) are kept and listed but enforce nothing: there is
 //     no RBAC, every credential may do everything.
 //   - A login session is a signed JWT (HS256) with the claims the CLI reads
-//     (sub, exp), plus a refresh token of the same kind. The same token is
-//     also the data-plane token the CLI sends to Kafka REST as a bearer.
+//     (sub, exp), plus a refresh token of the same kind behind "v1.", as the
+//     CLI expects of Confluent's refresh tokens. A session token is
+//     exchanged for a data-plane token, which the CLI sends to Kafka REST
+//     as a bearer; both are valid bearers where auth is on.
 //
 // Service accounts, API keys and role bindings are stored JSON-encoded in the store's
 // workers namespace "cloudapi", so they and their secrets survive restarts

@@ -51,15 +51,23 @@ func (c *Cloud) Login(email, password string) (Session, error) {
 
 // Refresh starts a new session from a refresh token.
 func (c *Cloud) Refresh(refreshToken string) (Session, error) {
-	if _, err := c.verify(refreshToken, "refresh"); err != nil {
+	tok, ok := strings.CutPrefix(refreshToken, refreshPrefix)
+	if !ok {
+		return Session{}, linkemu.Errorf(linkemu.EUNAUTHORIZED, "The refresh token is invalid: log in again.")
+	}
+	if _, err := c.verify(tok, "refresh"); err != nil {
 		return Session{}, err
 	}
 	return c.session(), nil
 }
 
+// refreshPrefix starts every refresh token: the CLI takes a refresh token
+// without it for one it encrypted itself, and fails to decrypt it.
+const refreshPrefix = "v1."
+
 func (c *Cloud) session() Session {
 	u := c.User()
-	return Session{Token: c.sign("session", SessionTTL), RefreshToken: c.sign("refresh", RefreshTTL), User: u}
+	return Session{Token: c.sign("session", SessionTTL), RefreshToken: refreshPrefix + c.sign("refresh", RefreshTTL), User: u}
 }
 
 // DataplaneToken exchanges a session token for the token the CLI sends to

@@ -104,7 +104,7 @@ func TestCLILoginSequence(t *testing.T) {
 	login := wantV1Fields(t, r.Body, "AuthenticateReply")
 	token, _ := login["token"].(string)
 	refresh, _ := login["refresh_token"].(string)
-	if r.Status != 200 || token == "" || refresh == "" {
+	if r.Status != 200 || token == "" || !strings.HasPrefix(refresh, "v1.") {
 		t.Fatalf("login: %d %s", r.Status, r.Body)
 	}
 	if c := jwtClaims(t, token); c["sub"] != "u-linkemu" || c["exp"] == nil {
