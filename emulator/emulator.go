@@ -16,6 +16,11 @@
 // clusters next to or instead of embedded ones. Every cluster is in one
 // public network unless Options.Networks places it in a private one.
 //
+// The same API, Kafka REST and the Cloud control plane (package cloudapi),
+// is served over HTTPS too, at emu.HTTPSURL, with a certificate from
+// linkemu's CA: emu.CA(), loaded once at start from the data directory
+// (ca.pem), the one CA of every TLS listener linkemu serves.
+//
 // Every port is chosen by the operating system unless Options say
 // otherwise, every registry (clusters, metrics) belongs to the Emulator, and
 // nothing is global: several emulators run side by side in one process.

@@ -2,14 +2,15 @@
 // serves for clusters, brokers, topics, partitions, ACLs, consumer groups,
 // cluster links and mirror topics, under both /kafka/v3 (Confluent Cloud and
 // Confluent Server's embedded REST) and /v3 (the standalone REST Proxy); the
-// emulator's own admin API under /emulator/v1; and /healthz and /readyz.
+// emulator's own admin API under /emulator/v1; Confluent Cloud's control
+// plane (org/v2, cmk/v2, iam/v2, the CLI's login: cloud*.go) and network
+// linking API (networking*.go); and /healthz and /readyz.
 //
 // Handlers decode the request, call the manager, and encode Confluent's wire
 // shapes from package api. Every error goes through writeError (errors.go),
 // the one place where linkemu's error codes become HTTP statuses and
 // {"error_code": N, "message": "..."} bodies (writeCloudError, beside it,
-// writes the {"errors": [...]} of Confluent Cloud's network linking API,
-// served under /networking/v1 by networking.go). Every response, errors
+// writes the {"errors": [...]} of the Cloud API routes). Every response, errors
 // included, is application/json: Confluent's generated clients refuse
 // anything else.
 package server
