@@ -58,9 +58,9 @@ func (e *Emulator) clusterEndpoints(id string) cloudapi.Endpoints {
 	return cloudapi.Endpoints{Bootstrap: c.Bootstrap}
 }
 
-// tlsNames are the names the HTTPS certificate is valid for: the loopback
+// httpsNames are the names the HTTPS certificate is valid for: the loopback
 // names, the bound host, PublicURL's host and the configured extra names.
-func tlsNames(addr *net.TCPAddr, opts Options) []string {
+func httpsNames(addr *net.TCPAddr, opts Options) []string {
 	names := []string{"localhost", "127.0.0.1", "::1"}
 	if !addr.IP.IsUnspecified() {
 		names = append(names, addr.IP.String())
@@ -81,7 +81,7 @@ func (e *Emulator) serveHTTPS(handler http.Handler, opts Options) error {
 		return fmt.Errorf("listen on %s (HTTPS): %w", opts.HTTPSAddr, err)
 	}
 	addr := ln.Addr().(*net.TCPAddr)
-	cfg, err := e.ca.ServerConfig(tlsNames(addr, opts)...)
+	cfg, err := e.ca.ServerConfig(httpsNames(addr, opts)...)
 	if err != nil {
 		ln.Close()
 		return err
