@@ -51,8 +51,9 @@ const DefaultEmail = "admin@linkemu.local"
 // UserID is the resource ID of the one user.
 const UserID = "u-linkemu"
 
-// New returns a Cloud.
-func New(cfg Config) *Cloud {
+// New returns a Cloud. The key that signs session tokens is kept in the
+// store, so sessions outlive a restart; with no store it lives in memory.
+func New(cfg Config) (*Cloud, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -65,9 +66,32 @@ func New(cfg Config) *Cloud {
 	if cfg.Endpoints == nil {
 		cfg.Endpoints = func(string) Endpoints { return Endpoints{} }
 	}
+	key, err := signingKey(cfg.Store)
+	if err != nil {
+		return nil, err
+	}
+	return &Cloud{cfg: cfg, signKey: key}, nil
+}
+
+var nsKeys = []string{"cloudapi", "keys"}
+
+// signingKey loads the session signing key from st, creating it on first
+// use.
+func signingKey(st *store.Store) ([]byte, error) {
 	key := make([]byte, 32)
 	_, _ = rand.Read(key)
-	return &Cloud{cfg: cfg, signKey: key}
+	if st == nil {
+		return key, nil
+	}
+	err := st.Update(func(tx *store.Tx) error {
+		old, err := tx.KVGet(nsKeys, "session_signing")
+		if err != nil || len(old) == len(key) {
+			key = old
+			return err
+		}
+		return tx.KVPut(nsKeys, "session_signing", key)
+	})
+	return key, err
 }
 
 // Environment is an environment (env-…).

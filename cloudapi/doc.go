@@ -32,15 +32,13 @@
 //     exchanged for a data-plane token, which the CLI sends to Kafka REST
 //     as a bearer; both are valid bearers where auth is on.
 //
-// Service accounts, API keys and role bindings are stored JSON-encoded in the store's
-// workers namespace "cloudapi", so they and their secrets survive restarts
-// with the data directory. Secrets are stored as they are: this is a test
-// lab.
+// Service accounts, API keys and role bindings are stored JSON-encoded in
+// the store's workers namespace "cloudapi", so they and their secrets
+// survive restarts with the data directory (secrets are stored as they are:
+// this is a test lab). The key that signs session tokens is stored there
+// too, so a CLI session survives a restart.
 //
-// Caveats: the signing key of session tokens lives in memory, so a restart
-// ends every session (the CLI logs in again with saved credentials, or asks).
-// Clusters cannot be
-// created, changed or deleted through the API, and their cloud, region and
-// Dedicated config are fixed placeholders. Users other than u-linkemu,
-// invitations, identity pools and API key updates are not served.
+// Caveats: clusters cannot be created, changed or deleted through the API,
+// and their cloud, region and Dedicated config are fixed placeholders.
+// Users other than u-linkemu, invitations and identity pools are not served.
 package cloudapi

@@ -4,11 +4,13 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/linkemu/linkemu/store"
 )
 
 func TestSessionTokens(t *testing.T) {
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	c := New(Config{Email: "dev@example.com", Password: "pw", Now: func() time.Time { return now }})
+	c := newCloud(t, Config{Email: "dev@example.com", Password: "pw", Now: func() time.Time { return now }})
 	for _, tc := range []struct {
 		name, email, password string
 		ok                    bool
@@ -36,7 +38,7 @@ func TestSessionTokens(t *testing.T) {
 	for name, tok := range map[string]string{
 		"refresh token as bearer": s.RefreshToken,
 		"tampered":                s.Token[:len(s.Token)-2] + "xx",
-		"other signer":            New(Config{Now: func() time.Time { return now }}).session().Token,
+		"other signer":            newCloud(t, Config{Now: func() time.Time { return now }}).session().Token,
 		"not a JWT":               strings.ReplaceAll(s.Token, ".", ""),
 	} {
 		if c.ValidBearer(tok) {
@@ -59,11 +61,37 @@ func TestSessionTokens(t *testing.T) {
 }
 
 func TestAnyLoginWithoutPassword(t *testing.T) {
-	c := New(Config{})
+	c := newCloud(t, Config{})
 	if _, err := c.Login("anyone@example.com", "anything"); err != nil {
 		t.Errorf("with no password configured, any login passes: %v", err)
 	}
 	if u := c.User(); u.ID != UserID || u.Email != DefaultEmail {
 		t.Errorf("user %+v", u)
+	}
+}
+
+func newCloud(t *testing.T, cfg Config) *Cloud {
+	t.Helper()
+	c, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// TestSessionsSurviveRestart checks a token signed before a restart on the
+// same store is valid after it.
+func TestSessionsSurviveRestart(t *testing.T) {
+	st, err := store.Open(t.TempDir(), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	s, err := newCloud(t, Config{Store: st}).Login("a@b.c", "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !newCloud(t, Config{Store: st}).ValidBearer(s.Token) {
+		t.Error("a session did not survive a restart")
 	}
 }

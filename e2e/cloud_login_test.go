@@ -123,6 +123,18 @@ func TestCLILoginSequence(t *testing.T) {
 	if r := request(t, hc, "GET", v1+"/api/growth/v1/free-trial-info", nil, bearer...); r.Status != 200 || string(r.Body) != "{}\n" {
 		t.Errorf("free trial info: %d %s", r.Status, r.Body)
 	}
+	r = request(t, hc, "GET", v1+"/api/usage_limits?provider=aws&lkc_id=lkc-west&env_id=env-west", nil, bearer...)
+	var limits struct {
+		UsageLimits struct {
+			CKULimits map[string]map[string]struct {
+				Unlimited bool `json:"unlimited"`
+			} `json:"cku_limits"`
+		} `json:"usage_limits"`
+	}
+	r.JSON(t, &limits)
+	if r.Status != 200 || !limits.UsageLimits.CKULimits["1"]["ingress"].Unlimited {
+		t.Errorf("usage limits: %d %s", r.Status, r.Body)
+	}
 	r = request(t, hc, "POST", v1+"/api/sessions", map[string]string{"refreshToken": refresh})
 	if m := wantV1Fields(t, r.Body, "AuthenticateReply"); r.Status != 200 || m["token"] == "" {
 		t.Fatalf("refresh: %d %s", r.Status, r.Body)

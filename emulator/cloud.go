@@ -30,7 +30,7 @@ func (e *Emulator) ClusterCredential(cluster, user, password string) bool {
 }
 
 // newCloud builds the Cloud control plane over the served clusters.
-func (e *Emulator) newCloud(opts Options) *cloudapi.Cloud {
+func (e *Emulator) newCloud(opts Options) (*cloudapi.Cloud, error) {
 	return cloudapi.New(cloudapi.Config{
 		Store: e.store, Networking: e.net,
 		Clusters: func() []string {

@@ -340,7 +340,10 @@ func (e *Emulator) serve(opts Options) error {
 		return err
 	}
 	e.metrics = reg // registered: shutdown unregisters
-	e.cloud = e.newCloud(opts)
+	if e.cloud, err = e.newCloud(opts); err != nil {
+		ln.Close()
+		return err
+	}
 	srv := server.New(server.Config{Manager: e.mgr, Logger: opts.Logger, PublicURL: opts.PublicURL, APIKeys: opts.APIKeys,
 		Networking: e.net, Cloud: e.cloud, CloudAPIKeys: opts.CloudAPIKeys,
 		Observe: requests.Observe, Metrics: metrics.Handler(reg, opts.Logger)})

@@ -19,6 +19,7 @@ import (
 //	GET    <mount>/me            the user, organization and environments of a token
 //	POST   <mount>/access_tokens a session token → a data-plane token for Kafka REST
 //	GET    <mount>/growth/v1/free-trial-info  no free trial: {} (else the CLI warns)
+//	GET    <mount>/usage_limits  no limits, for `kafka cluster describe` (else it warns)
 //
 // Bodies are the CLI's protobuf JSON: fields it does not know would fail its
 // decoder, so answers carry only fields of api.AuthenticateReply and friends.
@@ -31,6 +32,23 @@ func (s *Server) loginRoutes(r chi.Router, mount string) {
 	r.Get(mount+"/me", s.getMe)
 	r.Post(mount+"/access_tokens", s.createAccessToken)
 	r.Get(mount+"/growth/v1/free-trial-info", s.freeTrialInfo)
+	r.Get(mount+"/usage_limits", s.usageLimits)
+}
+
+// usageLimits answers the CLI's usage limits lookup: linkemu's clusters
+// have no throughput or storage limits, so every limit of a 1-CKU cluster
+// (the size cmk/v2 reports) is unlimited.
+func (s *Server) usageLimits(w http.ResponseWriter, r *http.Request) {
+	if _, err := s.cfg.Cloud.SessionUser(bearer(r)); err != nil {
+		writeJSON(w, r, http.StatusUnauthorized, map[string]string{"error": linkemu.ErrorMessage(err)})
+		return
+	}
+	unlimited := func(unit string) map[string]any { return map[string]any{"unit": unit, "unlimited": true} }
+	writeJSON(w, r, http.StatusOK, map[string]any{"usage_limits": map[string]any{
+		"tier_limits": map[string]any{},
+		"cku_limits": map[string]any{"1": map[string]any{
+			"ingress": unlimited("MB/s"), "egress": unlimited("MB/s"), "storage": unlimited("TB")}},
+	}})
 }
 
 func (s *Server) freeTrialInfo(w http.ResponseWriter, r *http.Request) {
