@@ -227,6 +227,11 @@ func Start(ctx context.Context, opts Options) (_ *Emulator, err error) {
 	if e.ca, err = tlsca.LoadOrCreate(opts.DataDir); err != nil {
 		return nil, err
 	}
+	// The Cloud model exists before the clusters: their SASL listeners ask
+	// it about API keys. It reads e.Clusters when asked, not now.
+	if e.cloud, err = e.newCloud(opts); err != nil {
+		return nil, err
+	}
 	if err = e.startClusters(ctx, opts); err != nil {
 		return nil, err
 	}
@@ -340,10 +345,6 @@ func (e *Emulator) serve(opts Options) error {
 		return err
 	}
 	e.metrics = reg // registered: shutdown unregisters
-	if e.cloud, err = e.newCloud(opts); err != nil {
-		ln.Close()
-		return err
-	}
 	srv := server.New(server.Config{Manager: e.mgr, Logger: opts.Logger, PublicURL: opts.PublicURL, APIKeys: opts.APIKeys,
 		Networking: e.net, Cloud: e.cloud, CloudAPIKeys: opts.CloudAPIKeys,
 		Observe: requests.Observe, Metrics: metrics.Handler(reg, opts.Logger)})
