@@ -31,6 +31,7 @@ type mirror struct {
 	wg     sync.WaitGroup
 	wake   chan struct{}
 
+	saveMu   sync.Mutex // serializes save; never held by a holder of mu
 	mu       sync.Mutex
 	isPaused bool
 	doc      *mirrorDoc // nil until loaded; changed only under mu
@@ -259,11 +260,20 @@ func parseStartSpec(spec string) (int64, error) {
 		"mirror.start.offset.spec %q is not valid: use earliest, latest, or an ISO-8601 timestamp such as 2026-01-02T15:04:05Z.", spec)
 }
 
-// save persists the mirror's document.
+// save persists the mirror's document. It encodes the document under mu
+// but writes it outside: a store write can wait for readers, and a reader
+// (a link's status, inside a store transaction) can wait for mu. saveMu
+// keeps saves in order.
 func (m *mirror) save() error {
+	m.saveMu.Lock()
+	defer m.saveMu.Unlock()
 	m.mu.Lock()
-	defer m.mu.Unlock()
-	return saveDoc(m.w.cfg.Store, m.w.cfg.LinkName, m.name, m.doc)
+	raw, err := encodeDoc(m.doc)
+	m.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	return saveDoc(m.w.cfg.Store, m.w.cfg.LinkName, m.name, raw)
 }
 
 // applyMeta takes the latest metadata of the mirror's source topic (nil if

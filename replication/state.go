@@ -56,11 +56,11 @@ func loadDoc(s StateStore, link, mirror string) (*mirrorDoc, error) {
 	return d, nil
 }
 
-func saveDoc(s StateStore, link, mirror string, d *mirrorDoc) error {
-	raw, err := json.Marshal(d)
-	if err != nil {
-		return err
-	}
+// encodeDoc encodes a mirror document for saveDoc.
+func encodeDoc(d *mirrorDoc) ([]byte, error) { return json.Marshal(d) }
+
+// saveDoc persists an encoded mirror document.
+func saveDoc(s StateStore, link, mirror string, raw []byte) error {
 	if err := s.SaveReplicationState(link, mirror, raw); err != nil {
 		return fmt.Errorf("saving replication state of mirror %q: %w", mirror, err)
 	}
