@@ -16,7 +16,7 @@ USER 65532:65532
 ENV EMULATOR_HTTP_ADDR=:8090 \
     EMULATOR_DATA_DIR=/data
 VOLUME ["/data"]
-EXPOSE 8090 19092 19093 29092 29093
+EXPOSE 8090 8443 19092 19093 29092 29093
 HEALTHCHECK --interval=5s --timeout=5s --retries=10 CMD ["/emulator", "healthcheck"]
 ENTRYPOINT ["/emulator"]
 # Embedded clusters bind all interfaces in the container and advertise

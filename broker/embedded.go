@@ -47,6 +47,9 @@ type EmbeddedConfig struct {
 	// besides Users. With neither, any PLAIN username and password is
 	// accepted, as Confluent Cloud accepts any API key a test may use.
 	APIKeys map[string]string
+	// Credential, if set, is asked last whether a PLAIN login is valid: the
+	// API keys created through the Cloud API for this cluster.
+	Credential func(user, pass string) bool
 	Logger  *slog.Logger
 	// StorageFault, if set, is asked before each write to DataDir and fails
 	// it with the error it returns (syscall.ENOSPC for a full disk): fault
@@ -225,8 +228,10 @@ func (e *Embedded) plainAuth(user, pass string) bool {
 			return true
 		}
 	}
-	secret, ok := e.cfg.APIKeys[user]
-	return ok && secret == pass
+	if secret, ok := e.cfg.APIKeys[user]; ok && secret == pass {
+		return true
+	}
+	return e.cfg.Credential != nil && e.cfg.Credential(user, pass)
 }
 
 // Stop shuts the broker down, keeping its data for Start. Clients see the

@@ -21,6 +21,11 @@
 // created once in the data directory (ca.pem) and served at
 // GET /emulator/v1/ca.pem.
 //
+// The same API, Kafka REST and the Cloud control plane (package cloudapi),
+// is served over HTTPS too, at emu.HTTPSURL, with a certificate from
+// linkemu's CA: emu.CA(), loaded once at start from the data directory
+// (ca.pem), the one CA of every TLS listener linkemu serves.
+//
 // Every port is chosen by the operating system unless Options say
 // otherwise, every registry (clusters, metrics) belongs to the Emulator, and
 // nothing is global: several emulators run side by side in one process.
@@ -49,6 +54,7 @@ import (
 	"time"
 
 	"github.com/linkemu/linkemu/broker"
+	"github.com/linkemu/linkemu/cloudapi"
 	"github.com/linkemu/linkemu/internal/tlsca"
 	"github.com/linkemu/linkemu/manager"
 	"github.com/linkemu/linkemu/metrics"
@@ -139,6 +145,19 @@ type ExternalSpec struct {
 type Options struct {
 	// HTTPAddr is the REST listen address; "127.0.0.1:0" when empty.
 	HTTPAddr string
+	// HTTPSAddr is the listen address of the same API (REST and Cloud API)
+	// over HTTPS, with a certificate from the CA (CA()); "127.0.0.1:0" when
+	// empty, "none" for no HTTPS listener.
+	HTTPSAddr string
+	// TLSNames are extra names (DNS names, wildcards such as
+	// "*.confluent.cloud", or IP addresses) the HTTPS certificate is valid
+	// for, besides localhost, the loopback addresses, the bound host and
+	// PublicURL's host.
+	TLSNames []string
+	// CloudEmail and CloudPassword are the login of the Cloud API's one
+	// user (package cloudapi): with no password, any email and password log
+	// in.
+	CloudEmail, CloudPassword string
 	// PublicURL is the base URL of metadata.self links; empty derives it
 	// from each request.
 	PublicURL string
@@ -161,8 +180,10 @@ type Options struct {
 	// NetworkLinkReadyDelay is how long a new network link service or
 	// endpoint is PROVISIONING: 500ms when zero, none when negative.
 	NetworkLinkReadyDelay time.Duration
-	// CloudAPIKeys turns on HTTP Basic auth for the Cloud API routes under
-	// /networking/v1: Cloud API key to secret.
+	// CloudAPIKeys turns on auth for the Cloud API routes (/networking/v1,
+	// /org/v2, /cmk/v2, /iam/v2): Cloud API key to secret. Cloud API keys
+	// created through /iam/v2/api-keys and login session tokens are valid
+	// too then.
 	CloudAPIKeys map[string]string
 	// Logger receives structured logs; discarded when nil.
 	Logger *slog.Logger
@@ -211,7 +232,11 @@ type ClusterInfo struct {
 // Emulator is a running linkemu.
 type Emulator struct {
 	// RESTURL is the base URL of the REST API, e.g. http://127.0.0.1:8090.
+	// The Cloud API is served under the same base (package cloudapi).
 	RESTURL string
+	// HTTPSURL is the base URL of the same API over HTTPS, e.g.
+	// https://127.0.0.1:8443, or "" with no HTTPS listener.
+	HTTPSURL string
 	// Clusters lists the served clusters in start order.
 	Clusters []ClusterInfo
 	// DataDir is where state lives.
@@ -224,7 +249,10 @@ type Emulator struct {
 	mgr       *manager.Manager
 	metrics   *prometheus.Registry
 	net       *networking.Fabric
+	cloud     *cloudapi.Cloud
 	http      *http.Server
+	https     *http.Server
+	httpsDone chan struct{} // closed when the HTTPS server returns
 	serveErr  chan error    // the HTTP server's failure, if any
 	serveDone chan struct{} // closed when the HTTP server returns
 	tempDir   string
@@ -252,6 +280,7 @@ func Start(ctx context.Context, opts Options) (_ *Emulator, err error) {
 	if err = checkStoreNotLost(opts.DataDir); err != nil {
 		return nil, err
 	}
+	// The CA is loaded once, here, for every TLS listener linkemu serves.
 	if e.ca, err = tlsca.LoadOrCreate(opts.DataDir); err != nil {
 		return nil, err
 	}
@@ -260,6 +289,11 @@ func Start(ctx context.Context, opts Options) (_ *Emulator, err error) {
 		return nil, err
 	}
 	if e.net, err = newFabric(e.store, opts); err != nil {
+		return nil, err
+	}
+	// The Cloud model exists before the clusters: their SASL listeners ask
+	// it about API keys. It reads e.Clusters when asked, not now.
+	if e.cloud, err = e.newCloud(opts); err != nil {
 		return nil, err
 	}
 	if err = e.startClusters(ctx, opts); err != nil {
@@ -286,6 +320,9 @@ func withDefaults(opts Options) Options {
 	}
 	if opts.HTTPAddr == "" {
 		opts.HTTPAddr = "127.0.0.1:0"
+	}
+	if opts.HTTPSAddr == "" {
+		opts.HTTPSAddr = "127.0.0.1:0"
 	}
 	if opts.Embedded == nil && !opts.NoEmbedded {
 		opts.Embedded = DefaultEmbedded(0, 0)
@@ -349,7 +386,7 @@ func (e *Emulator) startClusters(ctx context.Context, opts Options) error {
 			ID: spec.ID, ListenAddr: spec.Listen, AdvertisedAddr: spec.Advertised,
 			DataDir: filepath.Join(opts.DataDir, "clusters", spec.ID), Users: spec.Users, Logger: opts.Logger,
 			APIKeys: opts.APIKeys, SASLSSLAdvertised: spec.saslSSLAdvertised(),
-			StorageFault: spec.StorageFault,
+			StorageFault: spec.StorageFault, Credential: e.clusterCredential(spec.ID),
 		}
 		var err error
 		if cfg.SASLSSLAddr, err = spec.saslSSLListen(); err != nil {
@@ -430,9 +467,16 @@ func (e *Emulator) serve(opts Options) error {
 	}
 	e.metrics = reg // registered: shutdown unregisters
 	srv := server.New(server.Config{Manager: e.mgr, Logger: opts.Logger, PublicURL: opts.PublicURL, APIKeys: opts.APIKeys,
-		Networking: e.net, CloudAPIKeys: opts.CloudAPIKeys, CACertPEM: e.ca.CertPEM(),
+		Networking: e.net, Cloud: e.cloud, CloudAPIKeys: opts.CloudAPIKeys, CACertPEM: e.ca.CertPEM(),
 		Observe: requests.Observe, Metrics: metrics.Handler(reg, opts.Logger)})
-	e.http = &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	handler := srv.Handler()
+	if opts.HTTPSAddr != "none" {
+		if err := e.serveHTTPS(handler, opts); err != nil {
+			ln.Close()
+			return err
+		}
+	}
+	e.http = &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 	e.RESTURL = "http://" + restHost(ln.Addr().(*net.TCPAddr))
 	go func() {
 		defer close(e.serveDone)
@@ -527,6 +571,13 @@ func (e *Emulator) Close() error {
 
 func (e *Emulator) shutdown(ctx context.Context) error {
 	var errs []error
+	if e.https != nil {
+		if err := e.https.Shutdown(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("https: %w", err))
+			_ = e.https.Close()
+		}
+		<-e.httpsDone
+	}
 	if e.http != nil {
 		if err := e.http.Shutdown(ctx); err != nil {
 			errs = append(errs, fmt.Errorf("http: %w", err))

@@ -4,15 +4,15 @@
 // Confluent Server's embedded REST) and /v3 (the standalone REST Proxy), and
 // per cluster under /clusters/{id}/kafka/v3, a REST endpoint that serves that
 // cluster alone (cluster_scope.go); the emulator's own admin API under
-// /emulator/v1, with the CA certificate at /emulator/v1/ca.pem; and /healthz
-// and /readyz.
+// /emulator/v1, with the CA certificate at /emulator/v1/ca.pem; Confluent
+// Cloud's control plane (org/v2, cmk/v2, iam/v2, the CLI's login: cloud*.go)
+// and network linking API (networking*.go); and /healthz and /readyz.
 //
 // Handlers decode the request, call the manager, and encode Confluent's wire
 // shapes from package api. Every error goes through writeError (errors.go),
 // the one place where linkemu's error codes become HTTP statuses and
 // {"error_code": N, "message": "..."} bodies (writeCloudError, beside it,
-// writes the {"errors": [...]} of Confluent Cloud's network linking API,
-// served under /networking/v1 by networking.go). Every response, errors
+// writes the {"errors": [...]} of the Cloud API routes). Every response, errors
 // included, is application/json: Confluent's generated clients refuse
 // anything else.
 package server
@@ -27,6 +27,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 	linkemu "github.com/linkemu/linkemu"
+	"github.com/linkemu/linkemu/cloudapi"
 	"github.com/linkemu/linkemu/manager"
 	"github.com/linkemu/linkemu/networking"
 )
@@ -44,8 +45,11 @@ type Config struct {
 	// Networking, if set, serves Confluent Cloud's network linking API under
 	// /networking/v1 (networking.go).
 	Networking *networking.Fabric
-	// CloudAPIKeys, when not empty, turns on HTTP Basic auth for the
-	// /networking/v1 routes: Cloud API key to secret.
+	// Cloud, if set, serves Confluent Cloud's control plane: org/v2, cmk/v2,
+	// iam/v2 and the CLI's login API (cloud*.go).
+	Cloud *cloudapi.Cloud
+	// CloudAPIKeys, when not empty, turns on auth for the Cloud API routes
+	// (/networking/v1 and those of Cloud): Cloud API key to secret.
 	CloudAPIKeys map[string]string
 	// Observe, if set, is called after each request with its route pattern,
 	// status and duration (metrics).
@@ -111,9 +115,7 @@ func (s *Server) Handler() http.Handler {
 		r.Use(withClusterScope, s.authenticate, s.scopeClusters)
 		s.v3Routes(r)
 	})
-	if s.cfg.Networking != nil {
-		r.Route("/networking/v1", s.networkingRoutes)
-	}
+	s.cloudRoutes(r)
 	return r
 }
 

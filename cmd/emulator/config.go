@@ -18,6 +18,9 @@ import (
 // environment variable; flags win over the environment.
 type settings struct {
 	HTTPAddr        string
+	HTTPSAddr       string
+	TLSNames        multiFlag
+	CloudUser       string
 	PublicURL       string
 	DataDir         string
 	Embedded        multiFlag
@@ -93,6 +96,9 @@ func newFlagSet(s *settings, out io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("emulator", flag.ContinueOnError)
 	fs.SetOutput(out)
 	fs.StringVar(&s.HTTPAddr, "http-addr", ":8090", "REST API listen address")
+	fs.StringVar(&s.HTTPSAddr, "https-addr", ":8443", "listen address of the same API (Kafka REST and Cloud API) over HTTPS, with a certificate from linkemu's CA (<data-dir>/ca.pem); 'none' serves no HTTPS")
+	fs.Var(&s.TLSNames, "tls-name", "extra name the HTTPS certificate is valid for, besides localhost and 127.0.0.1 (repeatable), e.g. '*.confluent.cloud' or linkemu.internal")
+	fs.StringVar(&s.CloudUser, "cloud-user", "", "EMAIL:PASSWORD of the Cloud API's one user, for `confluent login`; empty means any email and password log in")
 	fs.StringVar(&s.PublicURL, "public-url", "", "base URL of metadata.self links, e.g. http://linkemu:8090 behind a proxy or in compose (default: from each request's Host)")
 	fs.StringVar(&s.DataDir, "data-dir", "./data", "directory of all state: the bbolt store (linkemu.db) and the embedded brokers' logs (clusters/<ID>)")
 	fs.Var(&s.Embedded, "embedded", "embedded cluster ID=HOST:PORT[@ADVERTISED_HOST:PORT] (repeatable; replaces the defaults lkc-east=127.0.0.1:19092 and lkc-west=127.0.0.1:29092); the broker binds HOST:PORT and tells clients ADVERTISED (default: HOST:PORT); 'none' starts none")
@@ -152,7 +158,14 @@ func envName(flagName string) string {
 
 // options turns settings (and the YAML file) into emulator options.
 func (s *settings) options() (emulator.Options, error) {
-	opts := emulator.Options{HTTPAddr: s.HTTPAddr, PublicURL: s.PublicURL, DataDir: s.DataDir, APIKeys: map[string]string{}}
+	opts := emulator.Options{HTTPAddr: s.HTTPAddr, HTTPSAddr: s.HTTPSAddr, TLSNames: s.TLSNames, PublicURL: s.PublicURL, DataDir: s.DataDir, APIKeys: map[string]string{}}
+	if s.CloudUser != "" {
+		email, password, ok := strings.Cut(s.CloudUser, ":")
+		if !ok || email == "" || password == "" {
+			return opts, fmt.Errorf("--cloud-user %q: expected EMAIL:PASSWORD", mask(s.CloudUser))
+		}
+		opts.CloudEmail, opts.CloudPassword = email, password
+	}
 	var fc fileConfig
 	if s.ConfigFile != "" {
 		b, err := os.ReadFile(s.ConfigFile)

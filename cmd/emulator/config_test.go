@@ -82,12 +82,34 @@ api_keys:
 	}
 }
 
+func TestCloudAndHTTPSSettings(t *testing.T) {
+	s, err := parseSettings([]string{"--https-addr", "127.0.0.1:9443", "--tls-name", "api.confluent.cloud", "--cloud-user", "dev@example.com:p:w"},
+		env(map[string]string{"EMULATOR_TLS_NAME": "ignored.example"}), &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts, err := s.options()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if opts.HTTPSAddr != "127.0.0.1:9443" || strings.Join(opts.TLSNames, " ") != "api.confluent.cloud" ||
+		opts.CloudEmail != "dev@example.com" || opts.CloudPassword != "p:w" {
+		t.Errorf("options %q %v %q %q", opts.HTTPSAddr, opts.TLSNames, opts.CloudEmail, opts.CloudPassword)
+	}
+	s, _ = parseSettings(nil, env(map[string]string{"EMULATOR_TLS_NAME": "a.test;*.b.test"}), &bytes.Buffer{})
+	if opts, _ := s.options(); opts.HTTPSAddr != ":8443" || strings.Join(opts.TLSNames, " ") != "a.test *.b.test" {
+		t.Errorf("defaults and env: %q %v", opts.HTTPSAddr, opts.TLSNames)
+	}
+}
+
 func TestBadSettings(t *testing.T) {
 	for _, args := range [][]string{
 		{"--embedded", "nohostport"},
 		{"--embedded", "none", "--embedded", "a=127.0.0.1:1"},
 		{"--cluster", "idonly"},
 		{"--api-key", "nosecret"},
+		{"--cloud-user", "nopassword"},
+		{"--cloud-user", ":pw"},
 	} {
 		s, err := parseSettings(args, env(nil), &bytes.Buffer{})
 		if err == nil {

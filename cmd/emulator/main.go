@@ -11,11 +11,13 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"sort"
 	"strings"
 	"syscall"
 
 	"github.com/linkemu/linkemu/emulator"
+	"github.com/linkemu/linkemu/internal/tlsca"
 )
 
 func main() {
@@ -125,7 +127,10 @@ func printEffective(w io.Writer, s *settings, opts emulator.Options) {
 		keys = append(keys, k+":****")
 	}
 	sort.Strings(keys)
-	row("cloud-api-key", orNone(strings.Join(keys, ", "), "none (/networking/v1 auth off)"))
+	row("cloud-api-key", orNone(strings.Join(keys, ", "), "none (Cloud API auth off)"))
+	row("https-addr", s.HTTPSAddr)
+	row("tls-name", orNone(strings.Join(s.TLSNames, ", "), "none"))
+	row("cloud-user", orNone(opts.CloudEmail, "any email and password"))
 	var nets []string
 	for _, n := range opts.Networks {
 		nets = append(nets, fmt.Sprintf("%s (%s: %s)", n.ID, n.Environment, orNone(strings.Join(n.Clusters, " "), "no clusters")))
@@ -140,6 +145,9 @@ func printEffective(w io.Writer, s *settings, opts emulator.Options) {
 // printReady prints the single line that says the emulator is up.
 func printReady(w io.Writer, emu *emulator.Emulator) {
 	parts := []string{"REST " + emu.RESTURL}
+	if emu.HTTPSURL != "" {
+		parts = append(parts, "HTTPS "+emu.HTTPSURL+" (CA "+filepath.Join(emu.DataDir, tlsca.CertFile)+")")
+	}
 	for _, c := range emu.Clusters {
 		kind := "external"
 		if c.Embedded {
