@@ -32,8 +32,12 @@ type EmbeddedConfig struct {
 	// keeps them in memory.
 	DataDir string
 	// Users, when set, turn SASL on; each is a superuser.
-	Users  []SASLUser
-	Logger *slog.Logger
+	Users []SASLUser
+	// AutoCreateTopics lets a client's metadata request create a topic it
+	// names, as Apache Kafka's auto.create.topics.enable=true does. Off by
+	// default, like Confluent Cloud: producing to a missing topic fails.
+	AutoCreateTopics bool
+	Logger           *slog.Logger
 }
 
 // Embedded is an in-process single-broker Kafka cluster (kfake) that can be
@@ -121,6 +125,9 @@ func (e *Embedded) Start() error {
 	}
 	if e.cfg.DataDir != "" {
 		opts = append(opts, kfake.DataDir(e.cfg.DataDir))
+	}
+	if e.cfg.AutoCreateTopics {
+		opts = append(opts, kfake.AllowAutoTopicCreation())
 	}
 	if len(e.cfg.Users) > 0 {
 		opts = append(opts, kfake.EnableSASL())

@@ -93,8 +93,16 @@ type Options struct {
 	NoEmbedded bool
 	// External lists real clusters to serve.
 	External []ExternalSpec
-	// APIKeys turns on HTTP Basic auth for the v3 API: key to secret.
+	// APIKeys turns on HTTP Basic auth for the v3 API and the admin API
+	// under /emulator/v1: key to secret.
 	APIKeys map[string]string
+	// MetricsAuth requires one of APIKeys on GET /metrics too, which is
+	// open otherwise (its series name links and topics).
+	MetricsAuth bool
+	// AutoCreateTopics lets clients create topics on the embedded clusters
+	// by naming them (Apache Kafka's auto.create.topics.enable). Off, as in
+	// Confluent Cloud, producing to a missing topic fails.
+	AutoCreateTopics bool
 	// Networks declares private networks and places clusters in them.
 	// Clusters not placed are in the public network n-public of environment
 	// env-default, and public clusters need no network links. See
@@ -238,9 +246,10 @@ func (e *Emulator) startClusters(ctx context.Context, opts Options) error {
 		emb, err := broker.StartEmbedded(broker.EmbeddedConfig{
 			ID: spec.ID, ListenAddr: spec.Listen, AdvertisedAddr: spec.Advertised,
 			DataDir: filepath.Join(opts.DataDir, "clusters", spec.ID), Users: spec.Users, Logger: opts.Logger,
+			AutoCreateTopics: opts.AutoCreateTopics,
 		})
 		if err != nil {
-			return err
+			return &ListenError{Cluster: spec.ID, Addr: spec.Listen, Err: err}
 		}
 		c, err := broker.NewEmbeddedCluster(emb)
 		if err != nil {
@@ -290,7 +299,7 @@ func (e *Emulator) register(c *broker.Cluster) error {
 func (e *Emulator) serve(opts Options) error {
 	ln, err := net.Listen("tcp", opts.HTTPAddr)
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w", opts.HTTPAddr, err)
+		return &ListenError{Addr: opts.HTTPAddr, Err: err}
 	}
 	reg := opts.MetricsRegistry
 	if reg == nil {
@@ -304,7 +313,7 @@ func (e *Emulator) serve(opts Options) error {
 	}
 	e.metrics = reg // registered: shutdown unregisters
 	srv := server.New(server.Config{Manager: e.mgr, Logger: opts.Logger, PublicURL: opts.PublicURL, APIKeys: opts.APIKeys,
-		Networking: e.net, CloudAPIKeys: opts.CloudAPIKeys,
+		Networking: e.net, CloudAPIKeys: opts.CloudAPIKeys, MetricsAuth: opts.MetricsAuth,
 		Observe: requests.Observe, Metrics: metrics.Handler(reg, opts.Logger)})
 	e.http = &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	e.RESTURL = "http://" + restHost(ln.Addr().(*net.TCPAddr))

@@ -79,7 +79,7 @@ func (m *Manager) createMirror(ctx context.Context, cluster, link string, req Cr
 	st, err := src.Topic(ctx, req.SourceTopic)
 	if err != nil {
 		if linkemu.ErrorCode(err) == linkemu.EUNKNOWNTOPIC {
-			return linkemu.Errorf(linkemu.EUNKNOWNTOPIC, "Source topic '%s' does not exist on cluster %s. Create it there first, or check source_topic_name.", req.SourceTopic, l.RemoteID())
+			return linkemu.Errorf(linkemu.EUNKNOWNTOPIC, "Source topic '%s' does not exist on cluster %s.%s Create it there first, or check source_topic_name.", req.SourceTopic, l.RemoteID(), linkemu.SuggestionOf(err))
 		}
 		return err
 	}

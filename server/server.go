@@ -24,6 +24,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 	linkemu "github.com/linkemu/linkemu"
+	"github.com/linkemu/linkemu/internal/buildinfo"
 	"github.com/linkemu/linkemu/manager"
 	"github.com/linkemu/linkemu/networking"
 )
@@ -47,8 +48,10 @@ type Config struct {
 	// Observe, if set, is called after each request with its route pattern,
 	// status and duration (metrics).
 	Observe func(route, method string, status int, d time.Duration)
-	// Metrics, if set, serves GET /metrics (Prometheus), outside v3 auth.
-	Metrics http.Handler
+	// Metrics, if set, serves GET /metrics (Prometheus): open, or behind
+	// the APIKeys when MetricsAuth is set.
+	Metrics     http.Handler
+	MetricsAuth bool
 }
 
 // Server serves the REST API.
@@ -80,7 +83,11 @@ func (s *Server) Handler() http.Handler {
 	r.Get("/healthz", s.healthz)
 	r.Get("/readyz", s.readyz)
 	if s.cfg.Metrics != nil {
-		r.Method(http.MethodGet, "/metrics", s.cfg.Metrics)
+		h := s.cfg.Metrics
+		if s.cfg.MetricsAuth {
+			h = s.authenticate(h)
+		}
+		r.Method(http.MethodGet, "/metrics", h)
 	}
 	r.Route("/emulator/v1", func(r chi.Router) {
 		r.Use(s.authenticate)
@@ -165,7 +172,7 @@ func (s *Server) observe(next http.Handler) http.Handler {
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, r, http.StatusOK, map[string]string{"status": "ok"})
+	writeJSON(w, r, http.StatusOK, map[string]any{"status": "ok", "build": buildinfo.Get()})
 }
 
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
