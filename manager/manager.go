@@ -90,13 +90,16 @@ func (m *Manager) Start(ctx context.Context) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.installGuards()
+	resumed := 0
 	for _, l := range links {
 		if _, err := m.clusters.Get(l.ClusterID); err != nil {
 			m.log.Warn("not resuming link: its cluster is not served by this emulator", "link", l.Name, "cluster", l.ClusterID)
 			continue
 		}
 		m.startLink(l)
+		resumed++
 	}
+	m.logRestored(links, resumed)
 	return nil
 }
 
@@ -127,10 +130,16 @@ func (m *Manager) cluster(id string) (*broker.Cluster, error) { return m.cluster
 
 func (m *Manager) startLink(l *linkemu.Link) {
 	k := linkKey{l.ClusterID, l.Name}
-	if old := m.links[k]; old != nil {
+	old := m.links[k]
+	if old != nil {
 		old.stop()
 	}
 	rt := newLinkRuntime(m, l)
+	if old != nil {
+		// A config change restarts the runtime: start from the old state so
+		// that its first check logs a change (PAUSED back to ACTIVE) once.
+		rt.health = old.Health()
+	}
 	m.links[k] = rt
 	rt.start()
 }
