@@ -193,7 +193,8 @@ func (m *Manager) GetMirror(_ context.Context, cluster, link, name string) (*Mir
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if _, err := m.readLink(cluster, link); err != nil {
+	l, err := m.readLink(cluster, link)
+	if err != nil {
 		return nil, err
 	}
 	mr, err := m.mirror(cluster, name)
@@ -201,7 +202,12 @@ func (m *Manager) GetMirror(_ context.Context, cluster, link, name string) (*Mir
 		return nil, err
 	}
 	if mr == nil || mr.LinkName != link {
-		return nil, linkemu.Errorf(linkemu.ENOTFOUND, "Mirror topic '%s' not found on cluster link '%s'.", name, link)
+		var names []string
+		mirrors, _ := m.linkMirrors(l) // for the hint only
+		for _, x := range mirrors {
+			names = append(names, x.Name)
+		}
+		return nil, linkemu.Errorf(linkemu.ENOTFOUND, "Mirror topic '%s' not found on cluster link '%s'.%s", name, link, linkemu.DidYouMean(name, names))
 	}
 	return m.mirrorView(mr), nil
 }
