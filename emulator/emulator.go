@@ -22,6 +22,11 @@
 // Close stops everything Start started, goroutines and listeners included,
 // and waits for it.
 //
+// Start fails with a *ListenError when the REST API or an embedded cluster
+// cannot listen (InUse reports a port taken by another process). Embedded
+// clusters create topics on produce only with Options.AutoCreateTopics,
+// off like Confluent Cloud.
+//
 // Caveats: embedded clusters are kfake brokers, one per cluster, each a
 // whole cluster of one broker. Registry().Get(id).Embedded stops and starts
 // one for outage drills; the REST API and the links see the outage as they

@@ -2,7 +2,12 @@
 // serves for clusters, brokers, topics, partitions, ACLs, consumer groups,
 // cluster links and mirror topics, under both /kafka/v3 (Confluent Cloud and
 // Confluent Server's embedded REST) and /v3 (the standalone REST Proxy); the
-// emulator's own admin API under /emulator/v1; and /healthz and /readyz.
+// emulator's own admin API under /emulator/v1; and /healthz (which also
+// reports the build, package internal/buildinfo) and /readyz.
+//
+// Auth: APIKeys close the v3 routes and /emulator/v1, CloudAPIKeys close
+// /networking/v1, and MetricsAuth puts /metrics behind the APIKeys;
+// /healthz and /readyz are always open.
 //
 // Handlers decode the request, call the manager, and encode Confluent's wire
 // shapes from package api. Every error goes through writeError (errors.go),

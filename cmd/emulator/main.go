@@ -1,5 +1,13 @@
 // Command emulator runs linkemu: a local, Confluent-compatible emulator of
 // Cluster Linking with its own embedded Kafka clusters. See --help.
+//
+// It is a thin wiring of package emulator: flags over EMULATOR_* variables
+// (config.go), the effective configuration and the ready line, text or JSON
+// (main.go, console.go), the build (version.go), --secure (security.go),
+// and errors that name what to change: unknown or malformed environment
+// variables (envcheck.go), --config errors in YAML terms (yamlerr.go), a
+// port in use (console.go). SIGINT and SIGTERM shut down gracefully: the
+// last log line is "linkemu stopped" and the exit status 0.
 package main
 
 import (
