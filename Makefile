@@ -43,7 +43,7 @@ bench:
 
 ## docker: build the container image linkemu:dev
 docker:
-	docker build -t linkemu:dev .
+	docker build --build-arg VERSION=$(VERSION) --build-arg COMMIT=$(COMMIT) --build-arg DATE=$(DATE) -t linkemu:dev .
 
 ## clean: remove bin/
 clean:
