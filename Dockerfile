@@ -7,7 +7,7 @@ COPY third_party ./third_party
 RUN go mod download
 COPY . .
 # What `emulator version` reports; `make docker` passes them.
-ARG VERSION=unknown COMMIT=unknown DATE=unknown
+ARG VERSION= COMMIT= DATE=
 RUN CGO_ENABLED=0 go build -trimpath -o /out/emulator \
     -ldflags="-s -w -X github.com/linkemu/linkemu/internal/buildinfo.Version=${VERSION} -X github.com/linkemu/linkemu/internal/buildinfo.Commit=${COMMIT} -X github.com/linkemu/linkemu/internal/buildinfo.Date=${DATE}" \
     ./cmd/emulator \
