@@ -6,7 +6,11 @@ COPY go.mod go.sum ./
 COPY third_party ./third_party
 RUN go mod download
 COPY . .
-RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/emulator ./cmd/emulator \
+# What `emulator version` reports; `make docker` passes them.
+ARG VERSION= COMMIT= DATE=
+RUN CGO_ENABLED=0 go build -trimpath -o /out/emulator \
+    -ldflags="-s -w -X github.com/linkemu/linkemu/internal/buildinfo.Version=${VERSION} -X github.com/linkemu/linkemu/internal/buildinfo.Commit=${COMMIT} -X github.com/linkemu/linkemu/internal/buildinfo.Date=${DATE}" \
+    ./cmd/emulator \
  && mkdir -p /out/data
 
 FROM gcr.io/distroless/static-debian12:nonroot

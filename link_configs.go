@@ -128,6 +128,15 @@ var linkConfigIndex = func() map[string]*ConfigDef {
 	return m
 }()
 
+// linkConfigNames returns the name of every link config linkemu knows.
+func linkConfigNames() []string {
+	out := make([]string, 0, len(linkConfigDefs))
+	for _, d := range linkConfigDefs {
+		out = append(out, d.Name)
+	}
+	return out
+}
+
 // LinkConfigDef returns the definition of a link config, or nil if linkemu
 // does not know it.
 func LinkConfigDef(name string) *ConfigDef { return linkConfigIndex[name] }
@@ -145,7 +154,7 @@ func LinkConfigDefs() []*ConfigDef {
 func NormalizeLinkConfig(name, value string) (string, error) {
 	d := linkConfigIndex[name]
 	if d == nil {
-		return "", Errorf(EINVALID, "Unknown cluster link config %q. See the configuration reference for the configs a link accepts.", name)
+		return "", Errorf(EINVALID, "Unknown cluster link config %q.%s See the configuration reference for the configs a link accepts.", name, DidYouMean(name, linkConfigNames()))
 	}
 	v := strings.TrimSpace(value)
 	switch d.Type {
@@ -246,7 +255,7 @@ func AlterLinkConfigs(l *Link, sets map[string]string, resets []string) (*Link, 
 	for _, name := range resets {
 		d := linkConfigIndex[name]
 		if d == nil {
-			return nil, Errorf(EINVALID, "Unknown cluster link config %q.", name)
+			return nil, Errorf(EINVALID, "Unknown cluster link config %q.%s", name, DidYouMean(name, linkConfigNames()))
 		}
 		if d.Immutable {
 			if _, set := l.Configs[name]; set {

@@ -12,7 +12,7 @@ func (s *Syncer) logOutcome(cfg Config, res result, err error) {
 		}
 		return
 	}
-	if s.lastLog.Failed(err.Error(), s.now()) {
+	if s.lastLog.Failed(err.Error()) {
 		s.log.Error("ACL sync failed", "error", err, "created", res.created, "deleted", res.deleted, "interval", cfg.Interval)
 	}
 }

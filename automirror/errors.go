@@ -45,7 +45,7 @@ func (w *Worker) logOutcome(cfg Config, created []string, err error) {
 		}
 		return
 	}
-	if w.lastLog.Failed(err.Error(), w.now()) {
+	if w.lastLog.Failed(err.Error()) {
 		w.log.Error("auto-create mirror topics failed", "error", err, "interval", cfg.Interval)
 	}
 }

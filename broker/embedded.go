@@ -50,12 +50,16 @@ type EmbeddedConfig struct {
 	// Credential, if set, is asked last whether a PLAIN login is valid: the
 	// API keys created through the Cloud API for this cluster.
 	Credential func(user, pass string) bool
-	Logger  *slog.Logger
+	Logger     *slog.Logger
 	// StorageFault, if set, is asked before each write to DataDir and fails
 	// it with the error it returns (syscall.ENOSPC for a full disk): fault
 	// injection for disk-full drills where no small file system can be
 	// mounted.
 	StorageFault func(op, path string) error
+	// AutoCreateTopics lets a client's metadata request create a topic it
+	// names, as Apache Kafka's auto.create.topics.enable=true does. Off by
+	// default, like Confluent Cloud: producing to a missing topic fails.
+	AutoCreateTopics bool
 }
 
 // Embedded is an in-process single-broker Kafka cluster (kfake) that can be
@@ -171,6 +175,9 @@ func (e *Embedded) Start() error {
 		if e.cfg.StorageFault != nil {
 			opts = append(opts, kfake.StorageFault(e.cfg.StorageFault))
 		}
+	}
+	if e.cfg.AutoCreateTopics {
+		opts = append(opts, kfake.AllowAutoTopicCreation())
 	}
 	if len(e.cfg.Users) > 0 {
 		opts = append(opts, kfake.EnableSASL())

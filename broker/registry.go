@@ -128,14 +128,24 @@ func (r *Registry) Add(c *Cluster) error {
 	return nil
 }
 
-// Get returns the cluster id, or ENOTFOUND with Confluent's message.
+// Get returns the cluster id, or ENOTFOUND with Confluent's message
+// followed by the served cluster IDs and the closest one to id.
 func (r *Registry) Get(id string) (*Cluster, error) {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
 	if c, ok := r.clusters[id]; ok {
 		return c, nil
 	}
-	return nil, linkemu.Errorf(linkemu.ENOTFOUND, "Cluster %s cannot be found.", id)
+	ids := make([]string, 0, len(r.clusters))
+	for k := range r.clusters {
+		ids = append(ids, k)
+	}
+	slices.Sort(ids)
+	served := "This emulator serves no cluster."
+	if len(ids) > 0 {
+		served = "This emulator serves " + strings.Join(ids, ", ") + "."
+	}
+	return nil, linkemu.Errorf(linkemu.ENOTFOUND, "Cluster %s cannot be found. %s%s", id, served, linkemu.DidYouMean(id, ids))
 }
 
 // List returns the clusters sorted by ID.

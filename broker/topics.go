@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	linkemu "github.com/linkemu/linkemu"
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kmsg"
@@ -47,9 +48,23 @@ func (c *Admin) Topic(ctx context.Context, name string) (Topic, error) {
 	}
 	d, ok := td[name]
 	if !ok || d.Err != nil {
-		return Topic{}, kafkaError(kerr.UnknownTopicOrPartition, topicWhat(name))
+		return Topic{}, c.unknownTopic(ctx, name)
 	}
 	return topicOf(d), nil
+}
+
+// unknownTopic is Confluent's error for a missing topic, with the closest
+// existing topic name as a hint when one is likely meant.
+func (c *Admin) unknownTopic(ctx context.Context, name string) error {
+	err := kafkaError(kerr.UnknownTopicOrPartition, topicWhat(name))
+	names, lerr := c.admin.ListTopics(ctx)
+	if lerr != nil {
+		return err
+	}
+	if hint := linkemu.DidYouMean(name, names.Names()); hint != "" {
+		return linkemu.Errorf(linkemu.EUNKNOWNTOPIC, "%s%s", linkemu.ErrorMessage(err), hint)
+	}
+	return err
 }
 
 func topicOf(d kadm.TopicDetail) Topic {

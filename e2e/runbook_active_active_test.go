@@ -154,7 +154,7 @@ func TestRunbookActiveActive(t *testing.T) {
 		waitCommitted(t, west, "cg-east", cgEast.renamed(eastToWest))
 	})
 
-	step(t, "B10 reverse and truncate-and-restore need unprefixed names", func(t *testing.T) {
+	step(t, "B10 why reverse and truncate-and-restore need unprefixed names", func(t *testing.T) {
 		res := b.act(t, "lkc-east", "reverse-and-start-mirror", "?validate_only=true", "west.orders")
 		if res[0]["error_code"] != float64(400) || !strings.Contains(fmt.Sprint(res[0]["error_message"]), "would be named 'east.west.orders'") {
 			t.Errorf("reverse of a prefixed mirror: %v", res[0])

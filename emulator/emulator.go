@@ -32,6 +32,11 @@
 // Close stops everything Start started, goroutines and listeners included,
 // and waits for it.
 //
+// Start fails with a *ListenError when the REST API or an embedded cluster
+// cannot listen (InUse reports a port taken by another process). Embedded
+// clusters create topics on produce only with Options.AutoCreateTopics,
+// off like Confluent Cloud.
+//
 // Caveats: embedded clusters are kfake brokers, one per cluster, each a
 // whole cluster of one broker. Registry().Get(id).Embedded stops and starts
 // one for outage drills; the REST API and the links see the outage as they
@@ -170,8 +175,16 @@ type Options struct {
 	NoEmbedded bool
 	// External lists real clusters to serve.
 	External []ExternalSpec
-	// APIKeys turns on HTTP Basic auth for the v3 API: key to secret.
+	// APIKeys turns on HTTP Basic auth for the v3 API and the admin API
+	// under /emulator/v1: key to secret.
 	APIKeys map[string]string
+	// MetricsAuth requires one of APIKeys on GET /metrics too, which is
+	// open otherwise (its series name links and topics).
+	MetricsAuth bool
+	// AutoCreateTopics lets clients create topics on the embedded clusters
+	// by naming them (Apache Kafka's auto.create.topics.enable). Off, as in
+	// Confluent Cloud, producing to a missing topic fails.
+	AutoCreateTopics bool
 	// Networks declares private networks and places clusters in them.
 	// Clusters not placed are in the public network n-public of environment
 	// env-default, and public clusters need no network links. See
@@ -387,6 +400,7 @@ func (e *Emulator) startClusters(ctx context.Context, opts Options) error {
 			DataDir: filepath.Join(opts.DataDir, "clusters", spec.ID), Users: spec.Users, Logger: opts.Logger,
 			APIKeys: opts.APIKeys, SASLSSLAdvertised: spec.saslSSLAdvertised(),
 			StorageFault: spec.StorageFault, Credential: e.clusterCredential(spec.ID),
+			AutoCreateTopics: opts.AutoCreateTopics,
 		}
 		var err error
 		if cfg.SASLSSLAddr, err = spec.saslSSLListen(); err != nil {
@@ -399,7 +413,7 @@ func (e *Emulator) startClusters(ctx context.Context, opts Options) error {
 		}
 		emb, err := broker.StartEmbedded(cfg)
 		if err != nil {
-			return err
+			return &ListenError{Cluster: spec.ID, Addr: spec.Listen, Err: err}
 		}
 		c, err := broker.NewEmbeddedCluster(emb)
 		if err != nil {
@@ -453,7 +467,7 @@ func (e *Emulator) register(c *broker.Cluster) error {
 func (e *Emulator) serve(opts Options) error {
 	ln, err := net.Listen("tcp", opts.HTTPAddr)
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w", opts.HTTPAddr, err)
+		return &ListenError{Addr: opts.HTTPAddr, Err: err}
 	}
 	reg := opts.MetricsRegistry
 	if reg == nil {
@@ -467,7 +481,7 @@ func (e *Emulator) serve(opts Options) error {
 	}
 	e.metrics = reg // registered: shutdown unregisters
 	srv := server.New(server.Config{Manager: e.mgr, Logger: opts.Logger, PublicURL: opts.PublicURL, APIKeys: opts.APIKeys,
-		Networking: e.net, Cloud: e.cloud, CloudAPIKeys: opts.CloudAPIKeys, CACertPEM: e.ca.CertPEM(),
+		Networking: e.net, Cloud: e.cloud, CloudAPIKeys: opts.CloudAPIKeys, CACertPEM: e.ca.CertPEM(), MetricsAuth: opts.MetricsAuth,
 		Observe: requests.Observe, Metrics: metrics.Handler(reg, opts.Logger)})
 	handler := srv.Handler()
 	if opts.HTTPSAddr != "none" {

@@ -42,6 +42,7 @@ func TestMetricsFollowTheEmulator(t *testing.T) {
 			{"name": "consumer.offset.sync.enable", "value": "true"},
 			{"name": "consumer.offset.sync.ms", "value": "1000"},
 			{"name": "consumer.offset.group.filters", "value": `{"groupFilters":[{"name":"*","patternType":"LITERAL","filterType":"INCLUDE"}]}`},
+			{"name": "topic.config.sync.ms", "value": "1000"},
 		},
 	})
 	link := map[string]string{"cluster": "lkc-west", "link": "east-to-west"}
@@ -72,6 +73,12 @@ func TestMetricsFollowTheEmulator(t *testing.T) {
 	eventually(t, "a later consumer offset sync", func() bool {
 		v, _ := value(scrape(t, rest), "linkemu_link_task_last_sync_timestamp_seconds", offsetSync)
 		return v > first
+	})
+	// Topic config sync runs every topic.config.sync.ms and reports its
+	// last sync too.
+	eventually(t, "a topic config sync", func() bool {
+		v, _ := value(scrape(t, rest), "linkemu_link_task_last_sync_timestamp_seconds", with(link, "task", "TopicConfigsSync"))
+		return v > 0
 	})
 
 	east, err := emu.Registry().Get("lkc-east")

@@ -94,14 +94,18 @@ func (m *Manager) Start(ctx context.Context) error {
 	m.state.Store(v)
 	m.installGuards()
 	var wg sync.WaitGroup
-	for _, l := range v.linksOf("") {
+	links := v.linksOf("")
+	resumed := 0
+	for _, l := range links {
 		if _, err := m.clusters.Get(l.ClusterID); err != nil {
 			m.log.Warn("not resuming link: its cluster is not served by this emulator", "link", l.Name, "cluster", l.ClusterID)
 			continue
 		}
+		resumed++
 		wg.Go(func() { m.startLink(l) })
 	}
 	wg.Wait()
+	m.logRestored(links, resumed)
 	return nil
 }
 
@@ -144,10 +148,16 @@ func (m *Manager) cluster(id string) (*broker.Cluster, error) { return m.cluster
 // the link's lane exclusive.
 func (m *Manager) startLink(l *linkemu.Link) {
 	k := linkKey{l.ClusterID, l.Name}
-	if old := m.runtime(l.ClusterID, l.Name); old != nil {
+	old := m.runtime(l.ClusterID, l.Name)
+	if old != nil {
 		old.stop()
 	}
 	rt := newLinkRuntime(m, l)
+	if old != nil {
+		// A config change restarts the runtime: start from the old state so
+		// that its first check logs a change (PAUSED back to ACTIVE) once.
+		rt.health = old.Health()
+	}
 	rt.start()
 	m.setRuntime(k, rt)
 }

@@ -323,16 +323,27 @@ func (m *Manager) promote(ctx context.Context, cluster, link string, names []str
 }
 
 // updateMirror changes a stored mirror in one transaction and publishes
-// it; fn returns false when there is nothing to write.
+// it; fn returns false when there is nothing to write. A change of
+// mirror_status is logged once, whichever action made it (pause, resume,
+// stop, reverse).
 func (m *Manager) updateMirror(cluster, name string, fn func(*linkemu.Mirror) bool) error {
-	return m.write(func(tx *wtx) error {
+	var from, to linkemu.MirrorStatus
+	var link string
+	err := m.write(func(tx *wtx) error {
 		mr, err := tx.Mirror(cluster, name)
 		if err != nil {
 			return err
 		}
+		from, link = mr.Status, mr.LinkName
 		if !fn(mr) {
+			to = from
 			return nil
 		}
+		to = mr.Status
 		return tx.PutMirror(mr)
 	})
+	if err == nil && from != to {
+		m.log.Info("mirror topic state changed", "cluster", cluster, "link", link, "mirror", name, "from", from, "to", to)
+	}
+	return err
 }

@@ -100,7 +100,7 @@ func (m *Manager) createMirror(ctx context.Context, cluster, link string, req Cr
 	st, err := src.Topic(ctx, req.SourceTopic)
 	if err != nil {
 		if linkemu.ErrorCode(err) == linkemu.EUNKNOWNTOPIC {
-			return linkemu.Errorf(linkemu.EUNKNOWNTOPIC, "Source topic '%s' does not exist on cluster %s. Create it there first, or check source_topic_name.", req.SourceTopic, l.RemoteID())
+			return linkemu.Errorf(linkemu.EUNKNOWNTOPIC, "Source topic '%s' does not exist on cluster %s.%s Create it there first, or check source_topic_name.", req.SourceTopic, l.RemoteID(), linkemu.SuggestionOf(err))
 		}
 		return err
 	}
@@ -223,12 +223,18 @@ func (m *Manager) replicationFactor(ctx context.Context, dest *broker.Cluster, w
 // GetMirror describes one mirror topic of a link, from the published view
 // and the worker's published status.
 func (m *Manager) GetMirror(_ context.Context, cluster, link, name string) (*MirrorView, error) {
-	if _, err := m.readLink(cluster, link); err != nil {
+	l, err := m.readLink(cluster, link)
+	if err != nil {
 		return nil, err
 	}
 	mr := m.view().mirror(cluster, name)
 	if mr == nil || mr.LinkName != link {
-		return nil, linkemu.Errorf(linkemu.ENOTFOUND, "Mirror topic '%s' not found on cluster link '%s'.", name, link)
+		var names []string
+		mirrors, _ := m.linkMirrors(l) // for the hint only
+		for _, x := range mirrors {
+			names = append(names, x.Name)
+		}
+		return nil, linkemu.Errorf(linkemu.ENOTFOUND, "Mirror topic '%s' not found on cluster link '%s'.%s", name, link, linkemu.DidYouMean(name, names))
 	}
 	return m.mirrorView(mr), nil
 }

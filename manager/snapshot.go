@@ -56,5 +56,8 @@ func (rt *linkRuntime) lastSyncs() map[string]time.Time {
 	if rt.workers.offsets != nil {
 		out[linkemu.TaskConsumerOffsetSync] = rt.workers.offsets.LastSync()
 	}
+	if rt.repl != nil {
+		out[linkemu.TaskTopicConfigsSync] = rt.repl.LastConfigSync()
+	}
 	return out
 }

@@ -126,6 +126,9 @@ func (m *Manager) AlterTopicConfigs(ctx context.Context, cluster, name string, c
 	if _, err := c.Topic(ctx, name); err != nil {
 		return err
 	}
+	if err := m.checkMirrorConfigs(cluster, name, changes); err != nil {
+		return err
+	}
 	return c.AlterTopicConfigs(ctx, name, changes, validateOnly)
 }
 

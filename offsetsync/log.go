@@ -12,7 +12,6 @@ type logState struct {
 // logOutcome logs what a pass synced, the groups that became in use, and
 // its errors, rate-limited by s.lastLog.
 func (s *Syncer) logOutcome(cfg Config, res result, err error) {
-	now := s.now()
 	msg := ""
 	switch {
 	case err != nil:
@@ -41,7 +40,7 @@ func (s *Syncer) logOutcome(cfg Config, res result, err error) {
 		}
 		return
 	}
-	if s.lastLog.errs.Failed(msg, now) {
+	if s.lastLog.errs.Failed(msg) {
 		s.log.Error("consumer offset sync failed", "error", msg, "interval", cfg.Interval)
 	}
 }

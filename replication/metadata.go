@@ -230,11 +230,26 @@ func (w *Worker) syncAllConfigs(ctx context.Context) {
 	rctx, cancel := context.WithTimeout(ctx, w.cfg.RequestTimeout)
 	defer cancel()
 	start := time.Now()
+	clean := true
 	for name, err := range w.syncConfigs(rctx, want) {
 		if ctx.Err() != nil {
 			return
 		}
 		ms[name].setConfigErr(err)
+		clean = clean && err == nil
+	}
+	if clean {
+		w.cfgSyncedAt.Store(time.Now().UnixNano())
 	}
 	w.log.Debug("topic config sync", "mirrors", len(want), "took", time.Since(start))
+}
+
+// LastConfigSync returns when the last topic config sync pass without
+// errors finished (the TopicConfigsSync task's last sync), or the zero time
+// before one has.
+func (w *Worker) LastConfigSync() time.Time {
+	if ns := w.cfgSyncedAt.Load(); ns != 0 {
+		return time.Unix(0, ns)
+	}
+	return time.Time{}
 }

@@ -399,10 +399,19 @@ func (m *mirror) setErr(err error) {
 	m.mu.Unlock()
 }
 
+// setConfigErr records a config sync's outcome and logs a change of it
+// once: the first failure, a different failure, the recovery.
 func (m *mirror) setConfigErr(err error) {
 	m.mu.Lock()
+	prev := m.cfgErr
 	m.cfgErr = err
 	m.mu.Unlock()
+	switch {
+	case err != nil && (prev == nil || prev.Error() != err.Error()):
+		m.log.Warn("topic config sync failed", "err", err)
+	case err == nil && prev != nil:
+		m.log.Info("topic config sync recovered")
+	}
 }
 
 func (m *mirror) paused() bool {

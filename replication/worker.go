@@ -153,6 +153,7 @@ type Worker struct {
 	changed      chan struct{} // the desired set changed or a refresh is wanted
 	bufBytes     atomic.Int64  // bytes fetched and not yet written
 	txnTimeoutMs atomic.Int32
+	cfgSyncedAt  atomic.Int64 // unix nanos of the last config sync pass without errors
 }
 
 type sourceHealth struct {

@@ -6,7 +6,12 @@
 // cluster alone (cluster_scope.go); the emulator's own admin API under
 // /emulator/v1, with the CA certificate at /emulator/v1/ca.pem; Confluent
 // Cloud's control plane (org/v2, cmk/v2, iam/v2, the CLI's login: cloud*.go)
-// and network linking API (networking*.go); and /healthz and /readyz.
+// and network linking API (networking*.go); and /healthz (which also reports the
+// build, package internal/buildinfo) and /readyz.
+//
+// Auth: APIKeys close the v3 routes and /emulator/v1 (but its ca.pem),
+// CloudAPIKeys close /networking/v1 and the Cloud API, and MetricsAuth puts
+// /metrics behind the APIKeys; /healthz and /readyz are always open.
 //
 // Handlers decode the request, call the manager, and encode Confluent's wire
 // shapes from package api. Every error goes through writeError (errors.go),
@@ -28,6 +33,7 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 	linkemu "github.com/linkemu/linkemu"
 	"github.com/linkemu/linkemu/cloudapi"
+	"github.com/linkemu/linkemu/internal/buildinfo"
 	"github.com/linkemu/linkemu/manager"
 	"github.com/linkemu/linkemu/networking"
 )
@@ -54,8 +60,10 @@ type Config struct {
 	// Observe, if set, is called after each request with its route pattern,
 	// status and duration (metrics).
 	Observe func(route, method string, status int, d time.Duration)
-	// Metrics, if set, serves GET /metrics (Prometheus), outside v3 auth.
-	Metrics http.Handler
+	// Metrics, if set, serves GET /metrics (Prometheus): open, or behind
+	// the APIKeys when MetricsAuth is set.
+	Metrics     http.Handler
+	MetricsAuth bool
 	// CACertPEM is linkemu's CA certificate, served at GET
 	// /emulator/v1/ca.pem without auth.
 	CACertPEM []byte
@@ -96,7 +104,11 @@ func (s *Server) Handler() http.Handler {
 	r.Get("/healthz", s.healthz)
 	r.Get("/readyz", s.readyz)
 	if s.cfg.Metrics != nil {
-		r.Method(http.MethodGet, "/metrics", s.cfg.Metrics)
+		h := s.cfg.Metrics
+		if s.cfg.MetricsAuth {
+			h = s.authenticate(h)
+		}
+		r.Method(http.MethodGet, "/metrics", h)
 	}
 	r.Route("/emulator/v1", func(r chi.Router) {
 		r.Get("/ca.pem", s.caPEM)
@@ -193,7 +205,7 @@ func (s *Server) observe(next http.Handler) http.Handler {
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, r, http.StatusOK, map[string]string{"status": "ok"})
+	writeJSON(w, r, http.StatusOK, map[string]any{"status": "ok", "build": buildinfo.Get()})
 }
 
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {

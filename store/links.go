@@ -14,7 +14,7 @@ func (t *Tx) Link(cluster, name string) (*linkemu.Link, error) {
 		return nil, err
 	}
 	if v == nil {
-		return nil, linkemu.Errorf(linkemu.ENOTFOUND, "Cluster link '%s' not found on cluster %s.", name, cluster)
+		return nil, linkemu.Errorf(linkemu.ENOTFOUND, "Cluster link '%s' not found on cluster %s.%s", name, cluster, linkemu.DidYouMean(name, t.names(bucketLinks, cluster)))
 	}
 	var l linkemu.Link
 	if err := json.Unmarshal(v, &l); err != nil {

@@ -14,7 +14,7 @@ func (t *Tx) Mirror(cluster, name string) (*linkemu.Mirror, error) {
 		return nil, err
 	}
 	if v == nil {
-		return nil, linkemu.Errorf(linkemu.ENOTFOUND, "Mirror topic '%s' not found on cluster %s.", name, cluster)
+		return nil, linkemu.Errorf(linkemu.ENOTFOUND, "Mirror topic '%s' not found on cluster %s.%s", name, cluster, linkemu.DidYouMean(name, t.names(bucketMirrors, cluster)))
 	}
 	var m linkemu.Mirror
 	return &m, json.Unmarshal(v, &m)

@@ -33,6 +33,11 @@ type settings struct {
 	LogFormat       string
 	ShutdownTimeout time.Duration
 	saslSSLSettings // config_sasl_ssl.go
+	// Secure is the one KEY:SECRET that closes every endpoint at once
+	// (security.go); AutoCreateTopics lets embedded clusters create topics
+	// on produce.
+	Secure           string
+	AutoCreateTopics bool
 }
 
 // multiFlag is a repeatable flag. From the environment, values are separated
@@ -84,6 +89,7 @@ const usageHeader = `linkemu: a local, Confluent-compatible emulator of Cluster 
 
 Usage: emulator [flags]
        emulator healthcheck [URL]   exit 0 if URL (default: local /readyz) answers 200
+       emulator version             print the build (also: emulator --version)
 
 Every flag can also be set with an environment variable EMULATOR_<NAME>, e.g.
 EMULATOR_HTTP_ADDR=:8090; flags win. Repeatable flags take several values from
@@ -104,13 +110,15 @@ func newFlagSet(s *settings, out io.Writer) *flag.FlagSet {
 	fs.Var(&s.Embedded, "embedded", "embedded cluster ID=HOST:PORT[@ADVERTISED_HOST:PORT] (repeatable; replaces the defaults lkc-east=127.0.0.1:19092 and lkc-west=127.0.0.1:29092); the broker binds HOST:PORT and tells clients ADVERTISED (default: HOST:PORT); 'none' starts none")
 	fs.Var(&s.Clusters, "cluster", "external cluster ID=HOST:PORT[,HOST:PORT...] (repeatable); credentials and TLS go in --config")
 	fs.StringVar(&s.ConfigFile, "config", "", "YAML file with cluster credentials, TLS, embedded SASL users, API keys and private networks (see README and docs/networking.md)")
-	fs.Var(&s.APIKeys, "api-key", "KEY:SECRET required as HTTP Basic auth on every v3 call (repeatable); none means no auth")
-	fs.Var(&s.CloudAPIKeys, "cloud-api-key", "Cloud API KEY:SECRET required as HTTP Basic auth on every /networking/v1 call (repeatable); none means no auth")
+	fs.Var(&s.APIKeys, "api-key", "KEY:SECRET required as HTTP Basic auth on every REST v3 call and on the admin API /emulator/v1 (repeatable); none means no auth. Prefer EMULATOR_API_KEY: a flag's secret shows in ps")
+	fs.Var(&s.CloudAPIKeys, "cloud-api-key", "Cloud API KEY:SECRET required as HTTP Basic auth on every /networking/v1 call (repeatable); none means no auth. Prefer EMULATOR_CLOUD_API_KEY: a flag's secret shows in ps")
 	fs.DurationVar(&s.NLReadyDelay, "network-link-ready-delay", 500*time.Millisecond, "how long a new network link service or endpoint is PROVISIONING before it can be READY; 0s makes it READY at once")
 	fs.StringVar(&s.LogLevel, "log-level", "info", "debug, info, warn or error")
 	fs.StringVar(&s.LogFormat, "log-format", "text", "text or json")
 	fs.DurationVar(&s.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "deadline for a graceful shutdown on SIGINT/SIGTERM")
 	addSASLSSLFlags(fs, &s.saslSSLSettings)
+	fs.StringVar(&s.Secure, "secure", "", "KEY:SECRET that secures every endpoint at once: HTTP Basic auth with it is then required on the REST API (/kafka/v3, /v3), the admin API (/emulator/v1), /networking/v1 and /metrics; /healthz and /readyz stay open. Prefer EMULATOR_SECURE: a flag's secret shows in ps")
+	fs.BoolVar(&s.AutoCreateTopics, "auto-create-topics", false, "let clients create topics on the embedded clusters by producing to them or asking for their metadata (Apache Kafka's auto.create.topics.enable); off like Confluent Cloud, where producing to a missing topic fails")
 	fs.Usage = func() {
 		fmt.Fprint(out, usageHeader)
 		fs.PrintDefaults()
@@ -146,7 +154,7 @@ func parseSettings(args []string, getenv func(string) string, out io.Writer) (*s
 			return
 		}
 		if err := f.Value.Set(v); err != nil {
-			errs = append(errs, fmt.Errorf("%s=%q: %w", envName(f.Name), v, err))
+			errs = append(errs, fmt.Errorf("%s=%q is not valid: expected %s", envName(f.Name), v, expectedFormat(f)))
 		}
 	})
 	return s, errors.Join(errs...)
@@ -175,7 +183,7 @@ func (s *settings) options() (emulator.Options, error) {
 		dec := yaml.NewDecoder(strings.NewReader(string(b)))
 		dec.KnownFields(true)
 		if err := dec.Decode(&fc); err != nil && !errors.Is(err, io.EOF) {
-			return opts, fmt.Errorf("--config %s: %w", s.ConfigFile, err)
+			return opts, fmt.Errorf("--config %s: %s", s.ConfigFile, yamlError(err))
 		}
 	}
 	if err := s.embedded(&opts, fc); err != nil {
@@ -200,6 +208,10 @@ func (s *settings) options() (emulator.Options, error) {
 	if err := s.networking(&opts, fc); err != nil {
 		return opts, err
 	}
+	if err := s.secure(&opts); err != nil {
+		return opts, err
+	}
+	opts.AutoCreateTopics = s.AutoCreateTopics
 	return opts, nil
 }
 

@@ -1,5 +1,13 @@
 // Command emulator runs linkemu: a local, Confluent-compatible emulator of
 // Cluster Linking with its own embedded Kafka clusters. See --help.
+//
+// It is a thin wiring of package emulator: flags over EMULATOR_* variables
+// (config.go), the effective configuration and the ready line, text or JSON
+// (main.go, console.go), the build (version.go), --secure (security.go),
+// and errors that name what to change: unknown or malformed environment
+// variables (envcheck.go), --config errors in YAML terms (yamlerr.go), a
+// port in use (console.go). SIGINT and SIGTERM shut down gracefully: the
+// last log line is "linkemu stopped" and the exit status 0.
 package main
 
 import (
@@ -17,6 +25,7 @@ import (
 	"syscall"
 
 	"github.com/linkemu/linkemu/emulator"
+	"github.com/linkemu/linkemu/internal/buildinfo"
 	"github.com/linkemu/linkemu/internal/tlsca"
 )
 
@@ -24,6 +33,9 @@ func main() {
 	if err := run(os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return
+		}
+		if errors.Is(err, errLogged) {
+			os.Exit(1)
 		}
 		fmt.Fprintln(os.Stderr, "emulator:", err)
 		os.Exit(1)
@@ -34,6 +46,9 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) er
 	if len(args) > 0 && args[0] == "healthcheck" {
 		return healthcheck(args[1:], getenv, stdout)
 	}
+	if wantsVersion(args) {
+		return printVersion(stdout, args)
+	}
 	s, err := parseSettings(args, getenv, stdout)
 	if err != nil {
 		return err
@@ -42,20 +57,38 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
+	warnUnknownEnv(logger, os.Environ())
+	// With --log-format json, the error that stops the emulator is a JSON
+	// line of the log too.
+	fail := func(err error) error {
+		if s.LogFormat != "json" {
+			return err
+		}
+		logger.Error("linkemu failed", "err", err.Error())
+		return errLogged
+	}
 	opts, err := s.options()
 	if err != nil {
-		return err
+		return fail(err)
 	}
 	opts.Logger = logger
-	printEffective(stdout, s, opts)
+	if s.LogFormat == "json" {
+		logEffective(stdout, s, opts)
+	} else {
+		printEffective(stdout, s, opts)
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	emu, err := emulator.Start(ctx, opts)
 	if err != nil {
-		return err
+		return fail(explainStartError(err, s))
 	}
-	printReady(stdout, emu)
+	if s.LogFormat == "json" {
+		logReady(stdout, emu)
+	} else {
+		printReady(stdout, emu)
+	}
 
 	select {
 	case <-ctx.Done():
@@ -63,17 +96,21 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) er
 	case err := <-emu.Err():
 		logger.Error("REST server failed", "err", err)
 	}
-	sctx, cancel := context.WithTimeout(context.Background(), s.ShutdownTimeout)
-	defer cancel()
-	return emu.Shutdown(sctx)
+	if err := shutdown(emu, s.ShutdownTimeout, logger); err != nil {
+		return fail(err)
+	}
+	return nil
 }
+
+// errLogged is a failure already written to the log.
+var errLogged = errors.New("logged")
 
 func newLogger(s *settings, w io.Writer) (*slog.Logger, error) {
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(s.LogLevel)); err != nil {
 		return nil, fmt.Errorf("--log-level %q: use debug, info, warn or error", s.LogLevel)
 	}
-	hopts := &slog.HandlerOptions{Level: level}
+	hopts := &slog.HandlerOptions{Level: level, ReplaceAttr: humanDurations}
 	switch s.LogFormat {
 	case "text":
 		return slog.New(slog.NewTextHandler(w, hopts)), nil
@@ -85,14 +122,24 @@ func newLogger(s *settings, w io.Writer) (*slog.Logger, error) {
 
 // printEffective prints the configuration in force, secrets masked.
 func printEffective(w io.Writer, s *settings, opts emulator.Options) {
-	row := func(k, v string) { fmt.Fprintf(w, "  %-24s %s\n", k, v) }
+	fmt.Fprintln(w, "linkemu effective configuration:")
+	for _, r := range effectiveRows(s, opts) {
+		fmt.Fprintf(w, "  %-24s %s\n", r[0], r[1])
+	}
+}
+
+// effectiveRows lists the configuration in force as name, value pairs,
+// secrets masked: printEffective prints them as text, logEffective as JSON.
+func effectiveRows(s *settings, opts emulator.Options) [][2]string {
+	var rows [][2]string
+	row := func(k, v string) { rows = append(rows, [2]string{k, v}) }
 	orNone := func(v, none string) string {
 		if v == "" {
 			return none
 		}
 		return v
 	}
-	fmt.Fprintln(w, "linkemu effective configuration:")
+	row("version", buildinfo.Get().Version)
 	row("http-addr", s.HTTPAddr)
 	row("public-url", orNone(s.PublicURL, "(derived from each request)"))
 	row("data-dir", s.DataDir)
@@ -121,6 +168,7 @@ func printEffective(w io.Writer, s *settings, opts emulator.Options) {
 		keys = append(keys, k+":****")
 	}
 	sort.Strings(keys)
+	row("secure", orNone(mask(s.Secure), "off (only what --api-key/--cloud-api-key close needs a key)"))
 	row("api-key", orNone(strings.Join(keys, ", "), "none (REST auth off)"))
 	keys = keys[:0]
 	for k := range opts.CloudAPIKeys {
@@ -140,9 +188,12 @@ func printEffective(w io.Writer, s *settings, opts emulator.Options) {
 	row("log-level", s.LogLevel)
 	row("log-format", s.LogFormat)
 	row("shutdown-timeout", s.ShutdownTimeout.String())
+	row("auto-create-topics", fmt.Sprint(s.AutoCreateTopics))
+	return rows
 }
 
-// printReady prints the single line that says the emulator is up.
+// printReady prints the single line that says the emulator is up, and
+// which build it is.
 func printReady(w io.Writer, emu *emulator.Emulator) {
 	parts := []string{"REST " + emu.RESTURL}
 	if emu.HTTPSURL != "" {
@@ -159,5 +210,6 @@ func printReady(w io.Writer, emu *emulator.Emulator) {
 		}
 		parts = append(parts, fmt.Sprintf("%s=%s (%s)", c.ID, c.Bootstrap, kind))
 	}
+	parts = append(parts, buildinfo.Get().Short())
 	fmt.Fprintln(w, "linkemu ready: "+strings.Join(parts, " | "))
 }

@@ -20,9 +20,10 @@
 // IN_ERROR with at most ten errors and one SUPPRESSED_ERRORS entry counting
 // the rest. TaskError turns a Kafka error into a task error with a code of
 // Confluent's LinkTaskErrorCode enum; it knows every Kafka error that any of
-// the workers classifies, so all classify them alike. ErrorLog rate-limits a
-// worker's error logs, so a failure that repeats every pass is logged once a
-// minute, and the first success after it once. ParseBool and ParseInterval
+// the workers classifies, so all classify them alike. ErrorLog limits a
+// worker's error logs to changes of state: a failure that repeats every pass
+// is logged once (again only if its message changes), and the first success
+// after it once; the task status reports the failure meanwhile. ParseBool and ParseInterval
 // read a worker's enable and interval link configs.
 //
 // # Caveats

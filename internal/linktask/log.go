@@ -1,27 +1,23 @@
 package linktask
 
-import "time"
-
-// errLogEvery is how often a failure that repeats is logged again.
-const errLogEvery = time.Minute
-
-// ErrorLog rate-limits a worker's error logs: a failure is logged when its
-// message differs from the last one logged, or when errLogEvery has passed
-// since; the first success after a logged failure is logged as a recovery.
-// The zero value is ready to use. It is not safe for concurrent use: use it
-// from passes, which never overlap.
+// ErrorLog rate-limits a worker's error logs to changes of state: a
+// failure is logged when its message differs from the last one logged, and
+// the first success after a logged failure is logged as a recovery. A task
+// that keeps failing the same way says so once; its status (the link's
+// tasks) reports it for as long as it lasts. The zero value is ready to
+// use. It is not safe for concurrent use: use it from passes, which never
+// overlap.
 type ErrorLog struct {
 	msg string
-	at  time.Time
 }
 
-// Failed reports whether to log a failure with message msg at now, and if
-// so remembers it as the last one logged.
-func (l *ErrorLog) Failed(msg string, now time.Time) bool {
-	if msg == l.msg && now.Sub(l.at) < errLogEvery {
+// Failed reports whether to log a failure with message msg, and if so
+// remembers it as the last one logged.
+func (l *ErrorLog) Failed(msg string) bool {
+	if msg == l.msg {
 		return false
 	}
-	l.msg, l.at = msg, now
+	l.msg = msg
 	return true
 }
 
