@@ -42,6 +42,7 @@ import (
 	"time"
 
 	"github.com/linkemu/linkemu/broker"
+	"github.com/linkemu/linkemu/demo"
 	"github.com/linkemu/linkemu/manager"
 	"github.com/linkemu/linkemu/metrics"
 	"github.com/linkemu/linkemu/networking"
@@ -49,6 +50,7 @@ import (
 	"github.com/linkemu/linkemu/store"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/twmb/franz-go/pkg/kgo"
 )
 
 // EmbeddedSpec describes one embedded cluster.
@@ -162,6 +164,7 @@ type Emulator struct {
 	mgr       *manager.Manager
 	metrics   *prometheus.Registry
 	net       *networking.Fabric
+	demo      *demo.Runner
 	http      *http.Server
 	serveErr  chan error    // the HTTP server's failure, if any
 	serveDone chan struct{} // closed when the HTTP server returns
@@ -303,9 +306,10 @@ func (e *Emulator) serve(opts Options) error {
 		return err
 	}
 	e.metrics = reg // registered: shutdown unregisters
+	e.demo = demo.NewRunner(demo.Config{Dial: e.dial, Logger: opts.Logger})
 	srv := server.New(server.Config{Manager: e.mgr, Logger: opts.Logger, PublicURL: opts.PublicURL, APIKeys: opts.APIKeys,
 		Networking: e.net, CloudAPIKeys: opts.CloudAPIKeys,
-		Observe: requests.Observe, Metrics: metrics.Handler(reg, opts.Logger)})
+		Observe: requests.Observe, Metrics: metrics.Handler(reg, opts.Logger), Demo: e.demo})
 	e.http = &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	e.RESTURL = "http://" + restHost(ln.Addr().(*net.TCPAddr))
 	go func() {
@@ -315,6 +319,15 @@ func (e *Emulator) serve(opts Options) error {
 		}
 	}()
 	return nil
+}
+
+// dial returns a new client of a served cluster, for demo traffic.
+func (e *Emulator) dial(cluster string, opts ...kgo.Opt) (*kgo.Client, error) {
+	c, err := e.registry.Get(cluster)
+	if err != nil {
+		return nil, err
+	}
+	return broker.NewClient(c.Conn(), opts...)
 }
 
 // restHost turns a bound address into one a local client can dial.
@@ -388,6 +401,9 @@ func (e *Emulator) shutdown(ctx context.Context) error {
 			_ = e.http.Close()
 		}
 		<-e.serveDone
+	}
+	if e.demo != nil {
+		e.demo.Close()
 	}
 	if e.metrics != nil {
 		metrics.Unregister(e.metrics)

@@ -24,6 +24,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 	linkemu "github.com/linkemu/linkemu"
+	"github.com/linkemu/linkemu/demo"
 	"github.com/linkemu/linkemu/manager"
 	"github.com/linkemu/linkemu/networking"
 )
@@ -49,6 +50,8 @@ type Config struct {
 	Observe func(route, method string, status int, d time.Duration)
 	// Metrics, if set, serves GET /metrics (Prometheus), outside v3 auth.
 	Metrics http.Handler
+	// Demo, if set, runs demo traffic for /emulator/v1/demo (demo.go).
+	Demo *demo.Runner
 }
 
 // Server serves the REST API.
