@@ -3,6 +3,7 @@ module github.com/linkemu/linkemu
 go 1.26.0
 
 require (
+	github.com/chromedp/chromedp v0.14.2
 	github.com/confluentinc/ccloud-sdk-go-v2/kafkarest v0.25.0
 	github.com/confluentinc/ccloud-sdk-go-v2/networking v0.14.0
 	github.com/getkin/kin-openapi v0.152.0
@@ -23,7 +24,6 @@ require (
 	github.com/beorn7/perks v1.0.1 // indirect
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
 	github.com/chromedp/cdproto v0.0.0-20250724212937-08a3db8b4327 // indirect
-	github.com/chromedp/chromedp v0.14.2 // indirect
 	github.com/chromedp/sysutil v1.1.0 // indirect
 	github.com/go-json-experiment/json v0.0.0-20250725192818-e39067aee2d2 // indirect
 	github.com/go-openapi/jsonpointer v0.22.5 // indirect

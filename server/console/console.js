@@ -49,6 +49,11 @@ async function refresh() {
       await Promise.all(ls.data.map(async (l) => {
         const full = await api('GET', `${v3(c.cluster_id)}/links/${enc(l.link_name)}?include_tasks=true`).catch(() => l);
         full.cluster_id = c.cluster_id;
+        // A side names only the other cluster: the source on a
+        // destination side, the destination on a source side, the remote
+        // on a bidirectional side (which receives, like a destination).
+        full.src = full.source_cluster_id || full.remote_cluster_id || c.cluster_id;
+        full.dst = full.source_cluster_id || full.remote_cluster_id ? c.cluster_id : (full.destination_cluster_id || c.cluster_id);
         if (!modes[key(full)]) {
           const cfg = await api('GET', `${v3(c.cluster_id)}/links/${enc(l.link_name)}/configs/link.mode`).catch(() => null);
           if (cfg && cfg.value) modes[key(full)] = cfg.value;
@@ -74,7 +79,7 @@ async function refresh() {
 }
 
 const key = (l) => `${l.cluster_id}/${l.link_name}`;
-const receives = (l) => l.destination_cluster_id === l.cluster_id;
+const receives = (l) => l.dst === l.cluster_id;
 
 // ---- Rendering ------------------------------------------------------------
 
@@ -122,7 +127,7 @@ function render() {
   renderClusters();
   renderLinks();
   renderRuns();
-  fillClusterSelects();
+  fillSelects();
 }
 
 function renderTopology() {
@@ -134,7 +139,7 @@ function renderTopology() {
   // One arrow per link, drawn once even when both sides are stored.
   const arrows = new Map();
   for (const l of state.links) {
-    const id = `${l.link_name}|${l.source_cluster_id}|${l.destination_cluster_id}`;
+    const id = `${l.link_name}|${l.src}|${l.dst}`;
     const prev = arrows.get(id);
     if (!prev || receives(l)) arrows.set(id, l);
   }
@@ -144,7 +149,7 @@ function renderTopology() {
       s('path', { d: 'M0,0 L10,5 L0,10 z', fill: `var(--${k})` })))));
   let i = 0;
   for (const l of arrows.values()) {
-    const a = pos[l.source_cluster_id], b = pos[l.destination_cluster_id];
+    const a = pos[l.src], b = pos[l.dst];
     const kind = l.link_state === 'ACTIVE' ? 'ok' : (l.link_state === 'PAUSED' ? 'warn' : 'bad');
     const lane = 60 - i * 26;
     if (a && b) {
@@ -166,7 +171,7 @@ function renderTopology() {
       s('text', { x: p.x + 16, y: p.y + 62, 'font-size': 15, fill: 'var(--muted)' }, (c.bootstrap_servers || []).join(',')),
       s('text', { x: p.x + 16, y: p.y + 90, 'font-size': 15, 'font-weight': 700, fill: up ? 'var(--ok)' : 'var(--bad)' }, `${up ? 'UP' : 'DOWN'} · ${c.embedded ? 'embedded' : 'external'}`)));
   }
-  const desc = state.clusters.map((c) => `${c.cluster_id} ${c.running ? 'up' : 'down'}`).concat([...arrows.values()].map((l) => `link ${l.link_name} from ${l.source_cluster_id} to ${l.destination_cluster_id} is ${l.link_state}`)).join('; ');
+  const desc = state.clusters.map((c) => `${c.cluster_id} ${c.running ? 'up' : 'down'}`).concat([...arrows.values()].map((l) => `link ${l.link_name} from ${l.src} to ${l.dst} is ${l.link_state}`)).join('; ');
   $('#topology').setAttribute('aria-label', `Clusters and links: ${desc}`);
   swap($('#topology'), svg);
 }
@@ -204,16 +209,13 @@ function renderLinks() {
     return h('article', { class: 'link', 'data-link': k, 'aria-label': `Link ${l.link_name} on ${l.cluster_id}` },
       h('div', { class: 'link-head' },
         h('span', { class: 'name' }, l.link_name),
-        h('span', {}, `on ${l.cluster_id}: ${l.source_cluster_id || '?'} → ${l.destination_cluster_id || '?'}${l.mode ? ' · ' + l.mode : ''}`),
+        h('span', {}, `on ${l.cluster_id}: ${l.src} → ${l.dst}${l.mode ? ' · ' + l.mode : ''}`),
         badge(l.link_state),
         err ? h('span', { class: 'err' }, `${l.link_error}${l.link_error_message ? ': ' + l.link_error_message : ''}`) : null,
         h('button', { type: 'button', 'data-key': `del-${k}`, 'aria-label': `Delete link ${l.link_name} on ${l.cluster_id}`, onclick: () => act(`Delete link ${l.link_name} on ${l.cluster_id}?`, 'DELETE', `${v3(l.cluster_id)}/links/${enc(l.link_name)}`) }, 'Delete link')),
       h('div', { class: 'tasks', 'aria-label': 'Link tasks' }, (l.tasks || []).map((t) =>
         h('span', {}, `${t.task_name}: `, badge(t.state), (t.errors || []).map((e) => h('span', { class: 'err' }, ` ${e.error_code}: ${e.error_message}`))))),
-      receives(l) ? mirrorTable(l, mirrors) : h('p', { class: 'muted' }, 'Source side: its mirror topics live on ' + l.destination_cluster_id + '.'),
-      receives(l) ? h('form', { class: 'row-form', 'data-key': `cm-${k}`, onsubmit: (ev) => createMirror(ev, l) },
-        h('label', {}, 'Source topic', h('input', { name: 'source_topic_name', required: true, 'data-key': `cmi-${k}`, 'aria-label': `Source topic to mirror over ${l.link_name}` })),
-        h('button', { type: 'submit', 'data-key': `cmb-${k}` }, 'Create mirror topic')) : null);
+      receives(l) ? mirrorTable(l, mirrors) : h('p', { class: 'muted' }, 'Source side: its mirror topics live on ' + l.dst + '.'));
   }));
 }
 
@@ -254,9 +256,13 @@ function renderRuns() {
       h('td', {}, r.state === 'RUNNING' ? h('button', { type: 'button', 'data-key': `stoprun-${r.id}`, 'aria-label': `Stop demo run ${r.id}`, onclick: () => act(`Stop demo run ${r.id}?`, 'POST', `/emulator/v1/demo/traffic/${enc(r.id)}:stop`) }, 'Stop') : null))))));
 }
 
-function fillClusterSelects() {
-  const ids = state.clusters.map((c) => c.cluster_id);
-  for (const sel of document.querySelectorAll('select[data-clusters]')) {
+function fillSelects() {
+  fill('select[data-clusters]', state.clusters.map((c) => c.cluster_id));
+  fill('select[data-links]', state.links.filter(receives).map(key));
+}
+
+function fill(selector, ids) {
+  for (const sel of document.querySelectorAll(selector)) {
     if (sel.dataset.ids === ids.join(',')) continue;
     const keep = sel.value;
     sel.replaceChildren(...ids.map((id) => h('option', { value: id }, id)));
@@ -307,9 +313,12 @@ async function mirrorAction(l, m, op, question) {
   }
 }
 
-async function createMirror(ev, l) {
+async function createMirror(ev) {
   ev.preventDefault();
-  const topic = new FormData(ev.target).get('source_topic_name').trim();
+  const f = new FormData(ev.target);
+  const l = state.links.find((x) => key(x) === f.get('link'));
+  if (!l) { log('Create a cluster link first.', true); return; }
+  const topic = f.get('source_topic_name').trim();
   await act(`Create mirror topic ${topic} over link ${l.link_name} on ${l.cluster_id}?`, 'POST', `${v3(l.cluster_id)}/links/${enc(l.link_name)}/mirrors`, { source_topic_name: topic });
 }
 
@@ -369,6 +378,7 @@ function proofView(rep) {
 // ---- Start ----------------------------------------------------------------
 
 $('#create-link').addEventListener('submit', createLink);
+$('#create-mirror').addEventListener('submit', createMirror);
 $('#demo-form').addEventListener('submit', startDemo);
 refresh();
 setInterval(refresh, POLL_MS);
