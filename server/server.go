@@ -2,7 +2,10 @@
 // serves for clusters, brokers, topics, partitions, ACLs, consumer groups,
 // cluster links and mirror topics, under both /kafka/v3 (Confluent Cloud and
 // Confluent Server's embedded REST) and /v3 (the standalone REST Proxy); the
-// emulator's own admin API under /emulator/v1; and /healthz and /readyz.
+// emulator's own admin API under /emulator/v1 (outage drills, demo traffic
+// in demo.go, the proof of exactness in verify.go); the DR lab console at
+// GET / (console.go), which acts only through those APIs; and /healthz and
+// /readyz.
 //
 // Handlers decode the request, call the manager, and encode Confluent's wire
 // shapes from package api. Every error goes through writeError (errors.go),

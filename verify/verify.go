@@ -71,7 +71,8 @@ type Report struct {
 
 // Options tune Mirror.
 type Options struct {
-	// Parallel is how many partitions are read at once; 4 when zero.
+	// Parallel is how many partitions are read at once; 2 when zero (on
+	// the embedded clusters more only adds contention: docs/benchmarks.md).
 	Parallel int
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
@@ -85,7 +86,7 @@ func Mirror(ctx context.Context, source, mirror Side, o Options) (*Report, error
 		o.Now = time.Now
 	}
 	if o.Parallel <= 0 {
-		o.Parallel = 4
+		o.Parallel = 2
 	}
 	start := o.Now()
 	mt, err := LoadTopic(ctx, mirror.Client, mirror.Topic)
