@@ -12,7 +12,10 @@
 // and, unless Spec.NoConsumer, a group consumer of its own. A run ends when
 // Stop is called (STOPPED), when it has produced MaxRecords or run for
 // Duration (FINISHED), or at its first failed write (FAILED, with the
-// broker's error: a run aimed at a read-only mirror topic fails this way).
+// broker's error: a run aimed at a read-only mirror topic fails this way at
+// once; retriable errors, such as those of an outage drill of the run's
+// cluster, are retried for two minutes first, so a run outlives a short
+// outage).
 // Runner.Close stops every run and waits for it. Ended runs stay listed,
 // up to the last keepEnded of them.
 //

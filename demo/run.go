@@ -18,6 +18,10 @@ import (
 // tick is how often a run produces the records due.
 const tick = 100 * time.Millisecond
 
+// deliveryTimeout is how long a record may retry, e.g. through an outage
+// drill of its cluster, before its run fails.
+const deliveryTimeout = 2 * time.Minute
+
 // run is one demo run: a producer loop and, optionally, a group consumer.
 type run struct {
 	id   string
@@ -36,7 +40,7 @@ type run struct {
 }
 
 func (r *Runner) newRun(ctx context.Context, id string, spec Spec) (*run, error) {
-	prod, err := r.cfg.Dial(spec.ClusterID, kgo.ClientID("linkemu-demo"), kgo.ProducerLinger(5*time.Millisecond), kgo.RecordRetries(3))
+	prod, err := r.cfg.Dial(spec.ClusterID, kgo.ClientID("linkemu-demo"), kgo.ProducerLinger(5*time.Millisecond), kgo.RecordDeliveryTimeout(deliveryTimeout))
 	if err != nil {
 		return nil, err
 	}

@@ -155,7 +155,24 @@ func TestConsoleDemo(t *testing.T) {
 	link := `article.link[data-link="lkc-west/east-to-west"]`
 	p.wait("link ACTIVE", link+` .link-head [data-state="ACTIVE"]`)
 
-	// Create the mirror with the link's form.
+	// An error is shown as the API words it.
+	bad := env.Do(http.MethodPost, apitest.ClusterPath("lkc-west", "/links/east-to-west/mirrors"), map[string]any{"source_topic_name": "no-such-topic"})
+	var apiErr struct {
+		Message string `json:"message"`
+	}
+	bad.JSON(t, &apiErr)
+	if bad.Status < 400 || apiErr.Message == "" {
+		t.Fatalf("mirror of a missing topic: %d %s", bad.Status, bad.Body)
+	}
+	p.wait("link in the mirror form", `#create-mirror select[name=link] option[value="lkc-west/east-to-west"]`)
+	p.set(`#create-mirror select[name=link]`, "lkc-west/east-to-west")
+	p.set(`#create-mirror input[name=source_topic_name]`, "no-such-topic")
+	p.click("Create mirror topic", `#create-mirror button[type=submit]`)
+	p.confirm("create a mirror of a missing topic")
+	p.waitJS("the API's error message", fmt.Sprintf("!document.querySelector('#alert').hidden && document.querySelector('#alert').textContent.includes(%s)", strconv.Quote(apiErr.Message)))
+	p.click("Dismiss", `#alert button`)
+
+	// Create the mirror with the mirror form.
 	p.wait("link in the mirror form", `#create-mirror select[name=link] option[value="lkc-west/east-to-west"]`)
 	p.set(`#create-mirror select[name=link]`, "lkc-west/east-to-west")
 	p.set(`#create-mirror input[name=source_topic_name]`, "orders")

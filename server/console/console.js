@@ -12,7 +12,9 @@ const state = { clusters: [], links: [], mirrors: {}, runs: [], ok: false, last:
 class APIError extends Error {}
 
 async function api(method, path, body) {
-  const opts = { method, headers: { Accept: 'application/json' } };
+  // Reads give up after 5 s so that one slow cluster never freezes the
+  // view; actions (a promote waits for lag 0, a proof reads whole logs) do not.
+  const opts = { method, headers: { Accept: 'application/json' }, signal: method === 'GET' ? AbortSignal.timeout(5000) : undefined };
   if (body !== undefined) {
     opts.headers['Content-Type'] = 'application/json';
     opts.body = JSON.stringify(body);
@@ -121,6 +123,7 @@ const badge = (st, label) => h('span', { class: badgeClass(st), 'data-state': st
 function render() {
   const live = $('#live');
   live.textContent = state.ok ? `live · updated ${state.last.toLocaleTimeString()}` : `cannot reach the API: ${state.error}`;
+  if (live.classList.contains('stale') === state.ok) live.setAttribute('role', 'status'); // announce only changes of connectivity
   live.classList.toggle('stale', !state.ok);
   if (!state.ok) return;
   renderTopology();
@@ -274,13 +277,30 @@ function fill(selector, ids) {
 // ---- Actions --------------------------------------------------------------
 
 function log(text, bad) {
+  if (bad) showAlert(text);
   const li = h('li', { class: bad ? 'bad' : '' }, `${new Date().toLocaleTimeString()} ${text}`);
   $('#log').prepend(li);
   while ($('#log').children.length > 60) $('#log').lastChild.remove();
 }
 
+// showAlert shows the API's error message at the top of the page until
+// dismissed.
+function showAlert(text) {
+  const box = $('#alert');
+  swap(box, h('p', {}, h('strong', {}, 'The API answered: '), text),
+    h('button', { type: 'button', 'aria-label': 'Dismiss the error', onclick: () => { box.hidden = true; } }, 'Dismiss'));
+  box.hidden = false;
+}
+
 function confirmDialog(text, call) {
   const dlg = $('#confirm');
+  // The live view replaces the button that opened the dialog; give focus
+  // back to its replacement when the dialog closes.
+  const back = document.activeElement && document.activeElement.dataset ? document.activeElement.dataset.key : null;
+  dlg.addEventListener('close', () => {
+    const el = back && document.querySelector(`[data-key="${CSS.escape(back)}"]`);
+    if (el) el.focus();
+  }, { once: true });
   $('#confirm-text').textContent = text;
   $('#confirm-call').textContent = call;
   return new Promise((resolve) => {
