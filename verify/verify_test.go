@@ -104,6 +104,16 @@ func TestMirror(t *testing.T) {
 			want: []part{{result: verify.Different, to: 3, diff: &verify.Difference{Offset: 2, Field: "control_type", Source: "marker(abort)", Mirror: "marker(commit)"}}, {result: verify.Equal}},
 		},
 		{
+			name: "record instead of marker",
+			src: func(c *kafkatest.Cluster, cl *kgo.Client) {
+				kafkatest.EmptyAbortedTxn(t, cl, "t", 0, "x")
+			},
+			dst: func(c *kafkatest.Cluster, cl *kgo.Client) {
+				kafkatest.Produce(t, cl, "t", kafkatest.ToPartition(stamped(kafkatest.Plain(1, 0)), 0)...)
+			},
+			want: []part{{result: verify.Different, to: 1, diff: &verify.Difference{Offset: 0, Field: "control", Source: "marker(abort)", Mirror: `record(key null, value "v-0")`}}, {result: verify.Equal}},
+		},
+		{
 			name: "mirror starts later",
 			src: func(c *kafkatest.Cluster, cl *kgo.Client) {
 				kafkatest.Produce(t, cl, "t", kafkatest.ToPartition(stamped(kafkatest.Plain(4, 0)), 0)...)
