@@ -41,17 +41,36 @@ func browser(t *testing.T) context.Context {
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
 		chromedp.WindowSize(1440, 1000),
 	)
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	// A start that does not finish within a minute is killed and tried
+	// once more, so that a browser that hangs while starting on a loaded
+	// machine fails the test with a message instead of hanging it.
+	for attempt := 1; ; attempt++ {
+		ctx, stop := startBrowser(t, opts)
+		if ctx != nil {
+			t.Cleanup(stop)
+			return ctx
+		}
+		stop()
+		if attempt == 2 {
+			t.Fatal("chromium did not start within 60 s, twice")
+		}
+		t.Log("chromium did not start within 60 s; trying again")
+	}
+}
+
+// startBrowser starts Chromium and returns a tab context and the function
+// that closes it, or a nil context if the browser did not start in time.
+func startBrowser(t *testing.T, opts []chromedp.ExecAllocatorOption) (context.Context, func()) {
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), append(opts, chromedp.UserDataDir(t.TempDir()))...)
 	ctx, cancelCtx := chromedp.NewContext(actx, chromedp.WithLogf(t.Logf), chromedp.WithErrorf(func(format string, args ...any) {
 		// chromedp does not know every event of newer Chromium; those are noise.
 		if msg := fmt.Sprintf(format, args...); !strings.Contains(msg, "unhandled node event") && !strings.Contains(msg, "unhandled page event") {
 			t.Logf("chromedp: %s", msg)
 		}
 	}))
-	t.Cleanup(func() { cancelCtx(); cancelAlloc() })
+	stop := func() { cancelCtx(); cancelAlloc() }
 	// A script error in the console fails the test.
 	chromedp.ListenTarget(ctx, func(ev any) {
 		switch ev := ev.(type) {
@@ -65,10 +84,20 @@ func browser(t *testing.T) context.Context {
 			}
 		}
 	})
-	if err := chromedp.Run(ctx); err != nil {
-		t.Fatalf("start chromium: %v", err)
+	// The first Run starts the browser, which lives as long as the context
+	// given to it: bound the start with a timer rather than that context.
+	started := make(chan error, 1)
+	go func() { started <- chromedp.Run(ctx) }()
+	select {
+	case err := <-started:
+		if err != nil {
+			stop()
+			t.Fatalf("start chromium: %v", err)
+		}
+		return ctx, stop
+	case <-time.After(60 * time.Second):
+		return nil, stop
 	}
-	return ctx
 }
 
 // page drives the console in one browser tab.

@@ -137,31 +137,34 @@ function renderTopology() {
   const W = 1000, boxW = 250, boxH = 110;
   const n = Math.max(state.clusters.length, 1);
   const gap = (W - n * boxW) / (n + 1);
-  const pos = {};
-  state.clusters.forEach((c, i) => { pos[c.cluster_id] = { x: gap + i * (boxW + gap), y: 90 }; });
-  // One arrow per link, drawn once even when both sides are stored.
+  // One arrow per link and direction, drawn once even when both sides of
+  // the link are stored; each arrow gets a lane of its own above the boxes.
   const arrows = new Map();
   for (const l of state.links) {
     const id = `${l.link_name}|${l.src}|${l.dst}`;
     const prev = arrows.get(id);
     if (!prev || receives(l)) arrows.set(id, l);
   }
-  const H = 90 + boxH + 40 + 70 * Math.max(0, arrows.size - 1);
+  const lane = 44, boxY = 40 + lane * Math.max(1, arrows.size);
+  const H = boxY + boxH + 16;
+  const pos = {};
+  state.clusters.forEach((c, i) => { pos[c.cluster_id] = { x: gap + i * (boxW + gap), y: boxY }; });
   const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, 'aria-hidden': 'true' },
-    s('defs', {}, ...['ok', 'bad', 'warn'].map((k) => s('marker', { id: `arrow-${k}`, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' },
+    s('defs', {}, ...['ok', 'bad', 'warn'].map((k) => s('marker', { id: `arrow-${k}`, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 6, markerHeight: 6, orient: 'auto-start-reverse' },
       s('path', { d: 'M0,0 L10,5 L0,10 z', fill: `var(--${k})` })))));
   let i = 0;
   for (const l of arrows.values()) {
     const a = pos[l.src], b = pos[l.dst];
     const kind = l.link_state === 'ACTIVE' ? 'ok' : (l.link_state === 'PAUSED' ? 'warn' : 'bad');
-    const lane = 60 - i * 26;
     if (a && b) {
       const dir = Math.sign(b.x - a.x) || 1;
-      const x1 = a.x + boxW / 2 + dir * 40, x2 = b.x + boxW / 2 - dir * 40;
-      const y = a.y, top = Math.max(12, lane - 25);
-      svg.append(s('path', { d: `M${x1},${y} C${x1},${top} ${x2},${top} ${x2},${y}`, fill: 'none', stroke: `var(--${kind})`, 'stroke-width': 4, 'stroke-dasharray': kind === 'ok' ? null : '10 7', 'marker-end': `url(#arrow-${kind})` }));
-      svg.append(s('text', { x: (x1 + x2) / 2, y: top + 14, 'text-anchor': 'middle', 'font-size': 17, 'font-weight': 700, fill: 'var(--ink)' },
-        `${l.link_name} · ${l.mode ? l.mode + ' · ' : ''}${l.link_state}${l.link_error && l.link_error !== 'NO_ERROR' ? ' · ' + l.link_error : ''}`));
+      const x1 = a.x + boxW / 2 + dir * 30, x2 = b.x + boxW / 2 - dir * 30;
+      const apex = 34 + lane * i;
+      const ctrl = (4 * apex - boxY) / 3; // a cubic Bézier with both controls at ctrl peaks at apex
+      const mirrors = (l.topic_names || []).length;
+      svg.append(s('path', { d: `M${x1},${boxY} C${x1},${ctrl} ${x2},${ctrl} ${x2},${boxY - 2}`, fill: 'none', stroke: `var(--${kind})`, 'stroke-width': 4, 'stroke-dasharray': kind === 'ok' ? null : '10 7', 'marker-end': `url(#arrow-${kind})` }));
+      svg.append(s('text', { x: (x1 + x2) / 2, y: apex - 8, 'text-anchor': 'middle', 'font-size': 17, 'font-weight': 700, fill: 'var(--ink)', stroke: 'var(--panel)', 'stroke-width': 6, 'paint-order': 'stroke' },
+        `${l.link_name} · ${l.mode ? l.mode + ' · ' : ''}${l.link_state}${l.link_error && l.link_error !== 'NO_ERROR' ? ' · ' + l.link_error : ''} · ${mirrors} mirror${mirrors === 1 ? '' : 's'}`));
     }
     i++;
   }
