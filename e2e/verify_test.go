@@ -38,8 +38,14 @@ type verification struct {
 
 func (l *lab) verify(t *testing.T, topic string) verification {
 	t.Helper()
+	return l.verifyOn(t, "lkc-west", "east-to-west", topic)
+}
+
+// verifyOn proves the mirror topic of link on cluster.
+func (l *lab) verifyOn(t *testing.T, cluster, link, topic string) verification {
+	t.Helper()
 	var v verification
-	l.mustStatus(t, 200, http.MethodPost, "/emulator/v1/clusters/lkc-west/links/east-to-west/mirrors/"+topic+":verify", nil).JSON(t, &v)
+	l.mustStatus(t, 200, http.MethodPost, "/emulator/v1/clusters/"+cluster+"/links/"+link+"/mirrors/"+topic+":verify", nil).JSON(t, &v)
 	return v
 }
 
