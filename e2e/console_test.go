@@ -272,3 +272,35 @@ func TestConsoleDemo(t *testing.T) {
 	p.confirm("start cluster")
 	p.wait("cluster UP", `#clusters li[data-cluster="lkc-east"] [data-state="UP"]`)
 }
+
+// TestConsoleAssets checks the console's assets: their content types, that
+// they are served without credentials while the API they call keeps its
+// auth, and that they reference nothing outside the emulator.
+func TestConsoleAssets(t *testing.T) {
+	env := apitest.Start(t, emulator.Options{APIKeys: map[string]string{"key": "secret"}})
+	for _, tt := range []struct{ path, contentType string }{
+		{"/", "text/html; charset=utf-8"},
+		{"/console/console.js", "text/javascript; charset=utf-8"},
+		{"/console/console.css", "text/css; charset=utf-8"},
+	} {
+		r := env.Do(http.MethodGet, tt.path, nil)
+		if r.Status != 200 || r.Header.Get("Content-Type") != tt.contentType || !strings.HasPrefix(r.Header.Get("Content-Security-Policy"), "default-src 'self'") {
+			t.Errorf("GET %s: %d %q, CSP %q", tt.path, r.Status, r.Header.Get("Content-Type"), r.Header.Get("Content-Security-Policy"))
+		}
+		body := strings.ReplaceAll(string(r.Body), "http://www.w3.org/", "")
+		for _, ext := range []string{"http://", "https://", "//fonts.", "@import"} {
+			if strings.Contains(body, ext) {
+				t.Errorf("GET %s references %q: the console must work offline", tt.path, ext)
+			}
+		}
+	}
+	if r := env.Do(http.MethodGet, "/console/nope.js", nil); r.Status != 404 || !strings.Contains(string(r.Body), `"error_code":404`) {
+		t.Errorf("GET a missing asset: %d %s", r.Status, r.Body)
+	}
+	if r := env.Do(http.MethodGet, "/emulator/v1/clusters", nil); r.Status != 401 || r.Header.Get("WWW-Authenticate") == "" {
+		t.Errorf("the admin API without credentials: %d %s", r.Status, r.Body)
+	}
+	if r := env.Do(http.MethodPost, "/emulator/v1/demo/traffic", map[string]any{"cluster_id": "lkc-east", "topic": "x"}); r.Status != 401 {
+		t.Errorf("demo traffic without credentials: %d %s", r.Status, r.Body)
+	}
+}
