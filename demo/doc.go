@@ -17,7 +17,7 @@
 // cluster, are retried for two minutes first, so a run outlives a short
 // outage).
 // Runner.Close stops every run and waits for it. Ended runs stay listed,
-// up to the last keepEnded of them.
+// the last 20 of them.
 //
 // # Demo data is marked
 //
