@@ -1,12 +1,14 @@
 package e2e
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/linkemu/linkemu/internal/apitest"
 	"github.com/linkemu/linkemu/internal/kafkatest"
+	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 )
 
@@ -134,5 +136,31 @@ func TestVerifyErrors(t *testing.T) {
 	r = l.Do(http.MethodPost, "/emulator/v1/clusters/lkc-west/links/nope/mirrors/orders:verify", nil)
 	if r.Status != 404 {
 		t.Errorf("verify over a missing link: %d %s", r.Status, r.Body)
+	}
+}
+
+// TestVerifyMirrorStartsLater checks a mirror that starts at the source's
+// latest offset is proved from its own log start, and says what it skipped.
+func TestVerifyMirrorStartsLater(t *testing.T) {
+	l := newLab(t, map[string]string{"mirror.start.offset.spec": "latest"})
+	l.topic(t, "events", 1)
+	kafkatest.Produce(t, l.east, "events", kafkatest.Plain(20, 0)...)
+	l.mustStatus(t, 204, http.MethodPost, apitest.ClusterPath("lkc-west", "/links/east-to-west/mirrors"), map[string]any{"source_topic_name": "events"})
+	adm := kadm.NewClient(l.west)
+	apitest.Eventually(t, apitest.Timeout, "the mirror starts at offset 20", func() bool {
+		starts, err := adm.ListStartOffsets(context.Background(), "events")
+		o, _ := starts.Lookup("events", 0)
+		return err == nil && o.Err == nil && o.Offset == 20
+	})
+	kafkatest.Produce(t, l.east, "events", kafkatest.Plain(5, 0)...)
+	kafkatest.WaitExact(t, l.east, l.west, "events", "events", apitest.Timeout, kafkatest.FromMirrorLogStart())
+
+	v := l.verify(t, "events")
+	p := v.Partitions[0]
+	if !v.Equal || p.Result != "EQUAL" || p.CheckedFrom != 20 || p.CheckedTo != 25 || p.RecordsCompared != 5 {
+		t.Fatalf("verify of a mirror started at latest: %+v", v)
+	}
+	if len(p.NotChecked) != 1 || !strings.Contains(p.NotChecked[0], "offsets 0 to 19, below the mirror's log start offset") {
+		t.Errorf("not_checked %q does not name the offsets below the mirror's start", p.NotChecked)
 	}
 }
