@@ -106,3 +106,18 @@ func TestDemoTraffic(t *testing.T) {
 		t.Errorf("stop of a missing run: %d %s", r.Status, r.Body)
 	}
 }
+
+// TestDemoTrafficOnMirrorFails checks a run aimed at a read-only mirror
+// topic fails at once with the broker's error.
+func TestDemoTrafficOnMirrorFails(t *testing.T) {
+	l := newLab(t)
+	l.topic(t, "orders", 1)
+	l.mustStatus(t, 204, http.MethodPost, apitest.ClusterPath("lkc-west", "/links/east-to-west/mirrors"), map[string]any{"source_topic_name": "orders"})
+	var run demoRun
+	l.mustStatus(t, 201, http.MethodPost, "/emulator/v1/demo/traffic", map[string]any{"cluster_id": "lkc-west", "topic": "orders", "no_consumer": true}).JSON(t, &run)
+	apitest.Eventually(t, apitest.Timeout, "run FAILED", func() bool { return getRun(t, l.Env, run.ID).State == "FAILED" })
+	run = getRun(t, l.Env, run.ID)
+	if run.Produced != 0 || !strings.Contains(run.Reason, "writing to topic 'orders' on cluster lkc-west failed: INVALID_REQUEST") || run.ConsumerGroup != "" {
+		t.Errorf("run on a mirror topic: %+v", run)
+	}
+}
