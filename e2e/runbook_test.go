@@ -235,6 +235,10 @@ func TestRunbookActivePassive(t *testing.T) {
 	step(t, "A11 verify both sides", func(t *testing.T) {
 		eastCl := client(t, east)
 		kafkatest.WaitExact(t, eastCl, b.west, "orders", "orders", apitest.Timeout)
+		// The proof of exactness agrees, over the bidirectional link.
+		if v := b.verifyOn(t, "lkc-west", "dr", "orders"); !v.Equal || v.SourceClusterID != "lkc-east" || len(v.Partitions) != 3 {
+			t.Errorf("verify of west's orders after failback: %+v", v)
+		}
 		assertKept(t, "orders after failback", atOutage, records(t, east, "orders"))
 		got := resumeExactly(t, east, "cg", cgOnWest, "orders")
 		if len(got) != 10 {

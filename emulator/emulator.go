@@ -60,6 +60,7 @@ import (
 
 	"github.com/linkemu/linkemu/broker"
 	"github.com/linkemu/linkemu/cloudapi"
+	"github.com/linkemu/linkemu/demo"
 	"github.com/linkemu/linkemu/internal/tlsca"
 	"github.com/linkemu/linkemu/manager"
 	"github.com/linkemu/linkemu/metrics"
@@ -68,6 +69,7 @@ import (
 	"github.com/linkemu/linkemu/store"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/twmb/franz-go/pkg/kgo"
 )
 
 // EmbeddedSpec describes one embedded cluster.
@@ -263,6 +265,7 @@ type Emulator struct {
 	metrics   *prometheus.Registry
 	net       *networking.Fabric
 	cloud     *cloudapi.Cloud
+	demo      *demo.Runner
 	http      *http.Server
 	https     *http.Server
 	httpsDone chan struct{} // closed when the HTTPS server returns
@@ -480,9 +483,10 @@ func (e *Emulator) serve(opts Options) error {
 		return err
 	}
 	e.metrics = reg // registered: shutdown unregisters
+	e.demo = demo.NewRunner(demo.Config{Dial: e.dial, Logger: opts.Logger})
 	srv := server.New(server.Config{Manager: e.mgr, Logger: opts.Logger, PublicURL: opts.PublicURL, APIKeys: opts.APIKeys,
 		Networking: e.net, Cloud: e.cloud, CloudAPIKeys: opts.CloudAPIKeys, CACertPEM: e.ca.CertPEM(), MetricsAuth: opts.MetricsAuth,
-		Observe: requests.Observe, Metrics: metrics.Handler(reg, opts.Logger)})
+		Observe: requests.Observe, Metrics: metrics.Handler(reg, opts.Logger), Demo: e.demo})
 	handler := srv.Handler()
 	if opts.HTTPSAddr != "none" {
 		if err := e.serveHTTPS(handler, opts); err != nil {
@@ -499,6 +503,15 @@ func (e *Emulator) serve(opts Options) error {
 		}
 	}()
 	return nil
+}
+
+// dial returns a new client of a served cluster, for demo traffic.
+func (e *Emulator) dial(cluster string, opts ...kgo.Opt) (*kgo.Client, error) {
+	c, err := e.registry.Get(cluster)
+	if err != nil {
+		return nil, err
+	}
+	return broker.NewClient(c.Conn(), opts...)
 }
 
 // restHost turns a bound address into one a local client can dial.
@@ -598,6 +611,9 @@ func (e *Emulator) shutdown(ctx context.Context) error {
 			_ = e.http.Close()
 		}
 		<-e.serveDone
+	}
+	if e.demo != nil {
+		e.demo.Close()
 	}
 	if e.metrics != nil {
 		metrics.Unregister(e.metrics)

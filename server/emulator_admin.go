@@ -36,6 +36,8 @@ func (s *Server) adminRoutes(r chi.Router) {
 	r.Get("/clusters", s.adminListClusters)
 	r.Post("/clusters/{cluster_id}:stop", s.adminStopCluster)
 	r.Post("/clusters/{cluster_id}:start", s.adminStartCluster)
+	s.verifyRoutes(r)
+	s.demoRoutes(r)
 }
 
 func toAdminCluster(c manager.ClusterState) adminCluster {

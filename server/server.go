@@ -6,7 +6,9 @@
 // cluster alone (cluster_scope.go); the emulator's own admin API under
 // /emulator/v1, with the CA certificate at /emulator/v1/ca.pem; Confluent
 // Cloud's control plane (org/v2, cmk/v2, iam/v2, the CLI's login: cloud*.go)
-// and network linking API (networking*.go); and /healthz (which also reports the
+// and network linking API (networking*.go); the admin API's demo traffic
+// (demo.go) and proof of exactness (verify.go); the DR lab console at GET /
+// (console.go), which acts only through those APIs; and /healthz (which also reports the
 // build, package internal/buildinfo) and /readyz.
 //
 // Auth: APIKeys close the v3 routes and /emulator/v1 (but its ca.pem),
@@ -33,6 +35,7 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 	linkemu "github.com/linkemu/linkemu"
 	"github.com/linkemu/linkemu/cloudapi"
+	"github.com/linkemu/linkemu/demo"
 	"github.com/linkemu/linkemu/internal/buildinfo"
 	"github.com/linkemu/linkemu/manager"
 	"github.com/linkemu/linkemu/networking"
@@ -67,6 +70,8 @@ type Config struct {
 	// CACertPEM is linkemu's CA certificate, served at GET
 	// /emulator/v1/ca.pem without auth.
 	CACertPEM []byte
+	// Demo, if set, runs demo traffic for /emulator/v1/demo (demo.go).
+	Demo *demo.Runner
 }
 
 // Server serves the REST API.
@@ -101,6 +106,7 @@ func (s *Server) Handler() http.Handler {
 		}
 		writeErr(w, r, http.StatusMethodNotAllowed, http.StatusMethodNotAllowed, "HTTP 405 Method Not Allowed")
 	})
+	s.consoleRoutes(r)
 	r.Get("/healthz", s.healthz)
 	r.Get("/readyz", s.readyz)
 	if s.cfg.Metrics != nil {

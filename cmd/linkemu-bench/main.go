@@ -8,7 +8,9 @@
 //   - end-to-end latency p50/p99 (produce on the source → readable on the
 //     mirror) at a steady 1,000 records/s;
 //   - time and peak heap for 500 mirror topics on one link to reach lag 0,
-//     and the CPU the idle process uses afterwards.
+//     and the CPU the idle process uses afterwards;
+//   - the time the proof of exactness (package verify) takes over a mirror
+//     of 1 M records.
 //
 // Both clusters run in the process, so heap and CPU figures include them.
 package main
@@ -43,7 +45,8 @@ func main() {
 	rate := flag.Int("rate", 1000, "records per second for the latency run")
 	latFor := flag.Duration("latency-duration", 10*time.Second, "length of the latency run")
 	mirrors := flag.Int("mirrors", 500, "mirror topics for the scale run")
-	only := flag.String("only", "", "run only throughput, latency or mirrors")
+	verifyRecords := flag.Int("verify-records", 1_000_000, "records for the proof-of-exactness run")
+	only := flag.String("only", "", "run only throughput, latency, mirrors or verify")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile to this file")
 	flag.Parse()
 	if *cpuProfile != "" {
@@ -76,6 +79,9 @@ func main() {
 		fmt.Printf("\n%d mirror topics (1 partition, 100 records of 100 B each): lag 0 after %v\n", *mirrors, took)
 		fmt.Printf("  heap in use: %.1f MiB before the worker, peak %.1f MiB while catching up (both clusters included)\n", mib(base), mib(peak))
 		fmt.Printf("  goroutines once caught up: %d; idle CPU over 3s after: %.1f%% of one core\n", gor, idleCPU)
+	}
+	if run("verify") {
+		withClusters(func(srcAddr, dstAddr string) { verifyRun(ctx, srcAddr, dstAddr, *verifyRecords) })
 	}
 }
 

@@ -3,7 +3,10 @@
 // producers of every shape of data the replication engine must copy (plain,
 // keyed, with headers, compressed, transactional, compacted, with offset
 // holes), and an exactness checker that compares a mirror topic with its
-// source offset by offset.
+// source offset by offset. The checker reads logs and compares records with
+// package verify (the emulator's proof of exactness), and is stricter than
+// it: it also compares log start, high watermark and last stable offsets,
+// and what read_committed consumers see.
 //
 // Every helper takes a testing.TB, fails the test on error, and registers its
 // own cleanup. Nothing here mocks Kafka: tests talk to real brokers over TCP

@@ -3,16 +3,14 @@ package kafkatest
 import (
 	"bytes"
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
-	"slices"
+	"strings"
 	"testing"
 	"time"
 
-	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/linkemu/linkemu/verify"
 	"github.com/twmb/franz-go/pkg/kgo"
-	"github.com/twmb/franz-go/pkg/kmsg"
 )
 
 // DiffOption tunes Diff.
@@ -87,16 +85,16 @@ func Diff(ctx context.Context, src, dst *kgo.Client, srcTopic, dstTopic string, 
 	for _, opt := range opts {
 		opt(&o)
 	}
-	sm, err := topicInfo(ctx, src, srcTopic)
+	sm, err := verify.LoadTopic(ctx, src, srcTopic)
 	if err != nil {
 		return err
 	}
-	dm, err := topicInfo(ctx, dst, dstTopic)
+	dm, err := verify.LoadTopic(ctx, dst, dstTopic)
 	if err != nil {
 		return err
 	}
-	if len(sm.leaders) != len(dm.leaders) {
-		return fmt.Errorf("source has %d partitions, mirror %d", len(sm.leaders), len(dm.leaders))
+	if len(sm.Leaders) != len(dm.Leaders) {
+		return fmt.Errorf("source has %d partitions, mirror %d", len(sm.Leaders), len(dm.Leaders))
 	}
 	var diffs []string
 	add := func(format string, args ...any) {
@@ -104,8 +102,8 @@ func Diff(ctx context.Context, src, dst *kgo.Client, srcTopic, dstTopic string, 
 			diffs = append(diffs, fmt.Sprintf(format, args...))
 		}
 	}
-	for p := range int32(len(sm.leaders)) {
-		dv, err := readView(ctx, dst, dstTopic, dm, p, o.from)
+	for p := range int32(len(sm.Leaders)) {
+		dv, err := readView(ctx, dst, dm, p, o.from)
 		if err != nil {
 			return fmt.Errorf("reading mirror partition %d: %w", p, err)
 		}
@@ -113,7 +111,7 @@ func Diff(ctx context.Context, src, dst *kgo.Client, srcTopic, dstTopic string, 
 		if o.fromMirrorStart {
 			from = max(from, dv.logStart)
 		}
-		sv, err := readView(ctx, src, srcTopic, sm, p, from)
+		sv, err := readView(ctx, src, sm, p, from)
 		if err != nil {
 			return fmt.Errorf("reading source partition %d: %w", p, err)
 		}
@@ -198,66 +196,16 @@ func diffCommitted(p int32, src, dst []*kgo.Record, o diffOpts, add func(string,
 }
 
 func recordDiff(s, d *kgo.Record, o diffOpts) string {
-	switch {
-	case !bytes.Equal(s.Key, d.Key) || (s.Key == nil) != (d.Key == nil):
-		return fmt.Sprintf("key %q vs %q", s.Key, d.Key)
-	case !bytes.Equal(s.Value, d.Value) || (s.Value == nil) != (d.Value == nil):
-		return fmt.Sprintf("value %q vs %q", s.Value, d.Value)
-	case !slices.EqualFunc(s.Headers, d.Headers, func(a, b kgo.RecordHeader) bool {
-		return a.Key == b.Key && bytes.Equal(a.Value, b.Value)
-	}):
-		return fmt.Sprintf("headers %v vs %v", s.Headers, d.Headers)
-	case s.Attrs.IsTransactional() != d.Attrs.IsTransactional():
-		return fmt.Sprintf("transactional %v vs %v", s.Attrs.IsTransactional(), d.Attrs.IsTransactional())
-	case s.Attrs.TimestampType() != d.Attrs.TimestampType():
-		return fmt.Sprintf("timestamp type %d vs %d", s.Attrs.TimestampType(), d.Attrs.TimestampType())
-	case !o.ignoreTimestamps && !s.Timestamp.Equal(d.Timestamp):
-		return fmt.Sprintf("timestamp %v vs %v", s.Timestamp.UnixMilli(), d.Timestamp.UnixMilli())
+	f := verify.RecordDiff(s, d, o.ignoreTimestamps)
+	if f == "" {
+		return ""
 	}
-	return ""
+	return fmt.Sprintf("%s %s vs %s", strings.ReplaceAll(f, "_", " "), verify.Field(s, f), verify.Field(d, f))
 }
 
-func show(r *kgo.Record) string {
-	if r.Attrs.IsControl() {
-		return fmt.Sprintf("marker(type %d)", controlType(r))
-	}
-	return fmt.Sprintf("record(key %q, value %.40q)", r.Key, r.Value)
-}
+func show(r *kgo.Record) string { return verify.Describe(r) }
 
-func controlType(r *kgo.Record) int16 {
-	if len(r.Key) < 4 {
-		return -1
-	}
-	return int16(binary.BigEndian.Uint16(r.Key[2:]))
-}
-
-type topicMeta struct {
-	id      [16]byte
-	leaders []int32
-}
-
-func topicInfo(ctx context.Context, cl *kgo.Client, topic string) (topicMeta, error) {
-	req := kmsg.NewPtrMetadataRequest()
-	rt := kmsg.NewMetadataRequestTopic()
-	rt.Topic = kmsg.StringPtr(topic)
-	req.Topics = append(req.Topics, rt)
-	resp, err := req.RequestWith(ctx, cl)
-	if err != nil {
-		return topicMeta{}, err
-	}
-	if len(resp.Topics) != 1 {
-		return topicMeta{}, fmt.Errorf("metadata of %q: %d topics in the answer", topic, len(resp.Topics))
-	}
-	t := resp.Topics[0]
-	if err := kerr.ErrorForCode(t.ErrorCode); err != nil {
-		return topicMeta{}, fmt.Errorf("metadata of %q: %w", topic, err)
-	}
-	m := topicMeta{id: t.TopicID, leaders: make([]int32, len(t.Partitions))}
-	for _, p := range t.Partitions {
-		m.leaders[p.Partition] = p.Leader
-	}
-	return m, nil
-}
+func controlType(r *kgo.Record) int16 { return verify.ControlType(r) }
 
 // view is one partition as consumers see it.
 type view struct {
@@ -268,112 +216,22 @@ type view struct {
 
 // readView reads a partition from its log start offset, or from offset from
 // if that is later.
-func readView(ctx context.Context, cl *kgo.Client, topic string, m topicMeta, p int32, from int64) (view, error) {
+func readView(ctx context.Context, cl *kgo.Client, t verify.Topic, p int32, from int64) (view, error) {
 	var v view
 	var err error
-	if v.logStart, err = listOffset(ctx, cl, topic, p, -2, 0); err != nil {
+	if v.logStart, err = verify.ListOffset(ctx, cl, t.Name, p, -2, 0); err != nil {
 		return v, err
 	}
 	start := max(v.logStart, from)
-	if v.hwm, err = listOffset(ctx, cl, topic, p, -1, 0); err != nil {
+	if v.hwm, err = verify.ListOffset(ctx, cl, t.Name, p, -1, 0); err != nil {
 		return v, err
 	}
-	if v.lso, err = listOffset(ctx, cl, topic, p, -1, 1); err != nil {
+	if v.lso, err = verify.ListOffset(ctx, cl, t.Name, p, -1, 1); err != nil {
 		return v, err
 	}
-	if v.uncommitted, err = readAll(ctx, cl, topic, m, p, start, v.hwm, kgo.ReadUncommitted()); err != nil {
+	if v.uncommitted, err = verify.ReadRange(ctx, cl, t, p, start, v.hwm, kgo.ReadUncommitted()); err != nil {
 		return v, err
 	}
-	v.committed, err = readAll(ctx, cl, topic, m, p, start, v.lso, kgo.ReadCommitted())
+	v.committed, err = verify.ReadRange(ctx, cl, t, p, start, v.lso, kgo.ReadCommitted())
 	return v, err
-}
-
-func listOffset(ctx context.Context, cl *kgo.Client, topic string, p int32, ts int64, isolation int8) (int64, error) {
-	req := kmsg.NewPtrListOffsetsRequest()
-	req.IsolationLevel = isolation
-	rt := kmsg.NewListOffsetsRequestTopic()
-	rt.Topic = topic
-	rp := kmsg.NewListOffsetsRequestTopicPartition()
-	rp.Partition, rp.Timestamp = p, ts
-	rt.Partitions = append(rt.Partitions, rp)
-	req.Topics = append(req.Topics, rt)
-	resp, err := req.RequestWith(ctx, cl)
-	if err != nil {
-		return 0, err
-	}
-	if len(resp.Topics) != 1 || len(resp.Topics[0].Partitions) != 1 {
-		return 0, errors.New("list offsets: malformed answer")
-	}
-	rpr := resp.Topics[0].Partitions[0]
-	return rpr.Offset, kerr.ErrorForCode(rpr.ErrorCode)
-}
-
-// readAll reads [from, to) with raw fetches and kgo's own record decoding.
-func readAll(ctx context.Context, cl *kgo.Client, topic string, m topicMeta, p int32, from, to int64, iso kgo.IsolationLevel) ([]*kgo.Record, error) {
-	var out []*kgo.Record
-	isoLevel := int8(0)
-	if iso == kgo.ReadCommitted() {
-		isoLevel = 1
-	}
-	for off := from; off < to; {
-		req := kmsg.NewPtrFetchRequest()
-		req.ReplicaID = -1
-		req.MaxBytes = 16 << 20
-		req.IsolationLevel = isoLevel
-		req.SessionEpoch = -1
-		rt := kmsg.NewFetchRequestTopic()
-		rt.Topic, rt.TopicID = topic, m.id
-		rp := kmsg.NewFetchRequestTopicPartition()
-		rp.Partition, rp.FetchOffset, rp.PartitionMaxBytes = p, off, 8<<20
-		rt.Partitions = append(rt.Partitions, rp)
-		req.Topics = append(req.Topics, rt)
-		kresp, err := cl.Broker(int(m.leaders[p])).Request(ctx, req)
-		if err != nil {
-			return nil, err
-		}
-		resp := kresp.(*kmsg.FetchResponse)
-		if len(resp.Topics) != 1 || len(resp.Topics[0].Partitions) != 1 {
-			return nil, fmt.Errorf("fetch: malformed answer (error %v)", kerr.ErrorForCode(resp.ErrorCode))
-		}
-		frp := &resp.Topics[0].Partitions[0]
-		if err := kerr.ErrorForCode(frp.ErrorCode); err != nil {
-			return nil, fmt.Errorf("fetch at %d: %w", off, err)
-		}
-		end := batchesEnd(frp.RecordBatches)
-		if end <= off {
-			return nil, fmt.Errorf("fetch at %d (reading up to %d): no complete batch", off, to)
-		}
-		fp, _ := kgo.ProcessFetchPartition(kgo.ProcessFetchPartitionOpts{
-			KeepControlRecords: true,
-			Offset:             off,
-			IsolationLevel:     iso,
-			Topic:              topic,
-			Partition:          p,
-		}, frp, kgo.DefaultDecompressor(), nil)
-		if fp.Err != nil {
-			return nil, fp.Err
-		}
-		for _, r := range fp.Records {
-			if r.Offset < to && (iso != kgo.ReadCommitted() || !r.Attrs.IsControl()) {
-				out = append(out, r)
-			}
-		}
-		off = end
-	}
-	return out, nil
-}
-
-// batchesEnd returns the offset after the last complete batch.
-func batchesEnd(in []byte) int64 {
-	end := int64(-1)
-	for len(in) >= 27 {
-		size := 12 + int(int32(binary.BigEndian.Uint32(in[8:])))
-		if size < 27 || len(in) < size {
-			break
-		}
-		base := int64(binary.BigEndian.Uint64(in))
-		end = base + int64(int32(binary.BigEndian.Uint32(in[23:]))) + 1
-		in = in[size:]
-	}
-	return end
 }

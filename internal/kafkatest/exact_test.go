@@ -74,7 +74,7 @@ func TestDiff(t *testing.T) {
 				EmptyAbortedTxn(t, cl, "t", 0, "x")
 			},
 			dst:  func(c *Cluster, cl *kgo.Client) { Produce(t, cl, "t", stamped(Plain(1, 0))...) },
-			want: "offset 0: source marker(type 0), mirror record",
+			want: "offset 0: source marker(abort), mirror record",
 		},
 		{
 			name: "aborted transaction visible on the mirror",
