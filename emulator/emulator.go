@@ -41,6 +41,7 @@ import (
 	"sync"
 	"time"
 
+	linkemu "github.com/linkemu/linkemu"
 	"github.com/linkemu/linkemu/broker"
 	"github.com/linkemu/linkemu/manager"
 	"github.com/linkemu/linkemu/metrics"
@@ -117,6 +118,10 @@ type Options struct {
 	// metrics too. One registry serves one emulator at a time: Start fails
 	// if it already holds linkemu's metrics, and Close removes them.
 	MetricsRegistry *prometheus.Registry
+	// Limits bound what one REST request may ask for: partitions per topic
+	// and per request, and the request body size. Zero fields take
+	// Confluent Cloud's limits (linkemu.DefaultLimits).
+	Limits linkemu.Limits
 }
 
 // DefaultEmbedded returns the two default embedded clusters on the given
@@ -230,6 +235,7 @@ func withDefaults(opts Options) Options {
 	if opts.ConnectTimeout == 0 {
 		opts.ConnectTimeout = 10 * time.Second
 	}
+	opts.Limits = opts.Limits.WithDefaults()
 	return opts
 }
 
@@ -304,7 +310,7 @@ func (e *Emulator) serve(opts Options) error {
 	}
 	e.metrics = reg // registered: shutdown unregisters
 	srv := server.New(server.Config{Manager: e.mgr, Logger: opts.Logger, PublicURL: opts.PublicURL, APIKeys: opts.APIKeys,
-		Networking: e.net, CloudAPIKeys: opts.CloudAPIKeys,
+		Networking: e.net, CloudAPIKeys: opts.CloudAPIKeys, Limits: opts.Limits,
 		Observe: requests.Observe, Metrics: metrics.Handler(reg, opts.Logger)})
 	e.http = &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	e.RESTURL = "http://" + restHost(ln.Addr().(*net.TCPAddr))

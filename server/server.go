@@ -49,6 +49,9 @@ type Config struct {
 	Observe func(route, method string, status int, d time.Duration)
 	// Metrics, if set, serves GET /metrics (Prometheus), outside v3 auth.
 	Metrics http.Handler
+	// Limits bound request bodies and the partitions one request may ask
+	// for; zero fields take linkemu's defaults (decode.go).
+	Limits linkemu.Limits
 }
 
 // Server serves the REST API.
@@ -64,13 +67,14 @@ func New(cfg Config) *Server {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
+	cfg.Limits = cfg.Limits.WithDefaults()
 	return &Server{cfg: cfg, mgr: cfg.Manager, log: cfg.Logger}
 }
 
 // Handler returns the HTTP handler of the whole API.
 func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
-	r.Use(middleware.Recoverer, s.observe, jsonContentType)
+	r.Use(middleware.Recoverer, s.observe, jsonContentType, limitBody(s.cfg.Limits.MaxRequestBytes))
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, r, http.StatusNotFound, http.StatusNotFound, "HTTP 404 Not Found")
 	})
