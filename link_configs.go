@@ -162,6 +162,9 @@ func NormalizeLinkConfig(name, value string) (string, error) {
 			rg.Max = 1<<31 - 1
 		}
 		n, err := strconv.ParseInt(v, 10, 64)
+		if err == nil && n < d.Min {
+			return "", Errorf(EINVALID, "Invalid value %d for configuration %s: value must be at least %d.", n, name, d.Min)
+		}
 		if err != nil || !rg.Contains(n) {
 			return "", Errorf(EINVALID, "Invalid value %q for configuration %s: expected a whole number %s.", value, name, rg)
 		}

@@ -116,7 +116,7 @@ func TestOutOfRangeIntegersChangeNothing(t *testing.T) {
 		// links and link configs
 		{"link int config over int32", "POST", links + "?link_name=x", linkCfg("consumer.offset.sync.ms", "2147483648"), 400, 40002, []string{"consumer.offset.sync.ms", "from 1000 to 2147483647"}},
 		{"link long config over int64", "POST", links + "?link_name=x", linkCfg("metadata.max.age.ms", "9223372036854775808"), 400, 40002, []string{"metadata.max.age.ms", "from 0 to 9223372036854775807"}},
-		{"link int config negative", "POST", links + "?link_name=x", linkCfg("cluster.link.retry.timeout.ms", "-5"), 400, 40002, []string{"cluster.link.retry.timeout.ms", "from 0 to"}},
+		{"link int config negative", "POST", links + "?link_name=x", linkCfg("cluster.link.retry.timeout.ms", "-5"), 400, 40002, []string{"cluster.link.retry.timeout.ms", "at least 0"}},
 		{"link name over 249 characters", "POST", links + "?link_name=" + long, map[string]any{"source_cluster_id": "lkc-east"}, 400, 40002, []string{"link name"}},
 		{"link config put over int32", "PUT", links + "/east/configs/acl.sync.ms", `{"value":"4294967296"}`, 400, 40002, []string{"acl.sync.ms", "from 1000 to 2147483647"}},
 		{"link configs:alter over int32", "PUT", links + "/east/configs:alter", `{"data":[{"name":"topic.config.sync.ms","value":"99999999999"}]}`, 400, 40002, []string{"topic.config.sync.ms", "from 1000 to 2147483647"}},

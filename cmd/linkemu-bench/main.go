@@ -56,6 +56,7 @@ func main() {
 	only := flag.String("only", "", "run only throughput, latency, mirrors, rest or scale")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile to this file")
 	memProfile := flag.String("memprofile", "", "write a heap profile to this file when the scale run reaches lag 0")
+	restartProfile := flag.String("restart-cpuprofile", "", "write a CPU profile of the scale run's restart (close, start, resume) to this file; not with -cpuprofile")
 	flag.Parse()
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
@@ -96,7 +97,7 @@ func main() {
 		printREST(*restClients, *restFor, plain, black)
 	}
 	if run("scale") {
-		printScale(scaleRun(ctx, *scaleTopics, *scaleParts, *scaleRecs, *memProfile))
+		printScale(scaleRun(ctx, *scaleTopics, *scaleParts, *scaleRecs, *memProfile, *restartProfile))
 	}
 }
 

@@ -80,7 +80,7 @@ func freePort() int {
 	return ln.Addr().(*net.TCPAddr).Port
 }
 
-func scaleRun(ctx context.Context, topics, partitions, perPartition int, memProfile string) scaleResult {
+func scaleRun(ctx context.Context, topics, partitions, perPartition int, memProfile, restartProfile string) scaleResult {
 	res := scaleResult{topics: topics, partitions: partitions}
 	dir, err := os.MkdirTemp("", "linkemu-bench-scale-")
 	check(err)
@@ -124,6 +124,12 @@ func scaleRun(ctx context.Context, topics, partitions, perPartition int, memProf
 		f.Close()
 	}
 
+	if restartProfile != "" {
+		f, err := os.Create(restartProfile)
+		check(err)
+		check(pprof.StartCPUProfile(f))
+		defer func() { pprof.StopCPUProfile(); f.Close() }()
+	}
 	t0 := time.Now()
 	closeWithin(emu, time.Minute)
 	res.closeTook = time.Since(t0)
