@@ -5,7 +5,11 @@
 // emulator's own admin API under /emulator/v1; and /healthz and /readyz.
 //
 // Handlers decode the request, call the manager, and encode Confluent's wire
-// shapes from package api. Every error goes through writeError (errors.go),
+// shapes from package api. Every body and integer parameter is read through
+// decode.go, which bounds what a request may ask for: bodies are capped
+// (413), integers are range-checked before they are narrowed to Kafka's
+// int16/int32 (400/40002 naming the field and its range), partition counts
+// are held to Config.Limits, and topic names to Kafka's 249 characters. Every error goes through writeError (errors.go),
 // the one place where linkemu's error codes become HTTP statuses and
 // {"error_code": N, "message": "..."} bodies (writeCloudError, beside it,
 // writes the {"errors": [...]} of Confluent Cloud's network linking API,

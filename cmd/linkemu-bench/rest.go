@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -45,7 +46,10 @@ type restStats struct {
 	mu   sync.Mutex
 	lats []time.Duration
 	errs int
-	msgs []string
+	// timeouts counts requests that got no answer within the client's 30 s:
+	// a wedged API, not a slow one.
+	timeouts int
+	msgs     []string
 }
 
 func (s *restStats) add(d time.Duration, err error) {
@@ -54,8 +58,15 @@ func (s *restStats) add(d time.Duration, err error) {
 	s.lats = append(s.lats, d)
 	if err != nil {
 		s.errs++
-		if len(s.msgs) < 3 {
-			s.msgs = append(s.msgs, err.Error())
+		if errors.Is(err, context.DeadlineExceeded) || strings.Contains(err.Error(), "Client.Timeout") {
+			s.timeouts++
+		}
+		if len(s.msgs) < 1 {
+			msg := err.Error()
+			if len(msg) > 200 {
+				msg = msg[:200] + "…"
+			}
+			s.msgs = append(s.msgs, msg)
 		}
 	}
 }
@@ -290,7 +301,7 @@ func printREST(clients int, d time.Duration, plain, black restResult) {
 				fails = append(fails, fmt.Sprintf("%s %s: p99 %.2f ms > %v", op.route, r.name, ms(r.s.quantile(0.99)), limit))
 			}
 			if r.s.errs > 0 {
-				fails = append(fails, fmt.Sprintf("%s %s: %d errors, e.g. %s", op.route, r.name, r.s.errs, strings.Join(r.s.msgs, " | ")))
+				fails = append(fails, fmt.Sprintf("%s %s: %d errors (%d unanswered after 30 s), e.g. %s", op.route, r.name, r.s.errs, r.s.timeouts, strings.Join(r.s.msgs, " | ")))
 			}
 		}
 		if ratio > 2 {
