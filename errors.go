@@ -10,6 +10,7 @@ import (
 const (
 	EINVALID        = "invalid"         // the request is wrong; the message says how to fix it
 	EMALFORMED      = "malformed"       // the body or a parameter could not be decoded
+	ETOOLARGE       = "too_large"       // the request body is larger than linkemu accepts
 	ECONFLICT       = "conflict"        // the request clashes with current state
 	EQUOTA          = "quota"           // a limit on how many objects may exist is reached
 	ENOTFOUND       = "not_found"       // a cluster, link, mirror, config or other object is missing

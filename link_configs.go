@@ -166,12 +166,16 @@ func NormalizeLinkConfig(name, value string) (string, error) {
 			return "", Errorf(EINVALID, "Invalid value %q for configuration %s: expected a boolean, true or false.", value, name)
 		}
 	case TypeInt, TypeLong:
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || (d.Type == TypeInt && (n > 1<<31-1 || n < -(1<<31))) {
-			return "", Errorf(EINVALID, "Invalid value %q for configuration %s: expected a whole number.", value, name)
+		rg := Range{Min: d.Min, Max: 1<<63 - 1}
+		if d.Type == TypeInt {
+			rg.Max = 1<<31 - 1
 		}
-		if n < d.Min {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err == nil && n < d.Min {
 			return "", Errorf(EINVALID, "Invalid value %d for configuration %s: value must be at least %d.", n, name, d.Min)
+		}
+		if err != nil || !rg.Contains(n) {
+			return "", Errorf(EINVALID, "Invalid value %q for configuration %s: expected a whole number %s.", value, name, rg)
 		}
 		v = strconv.FormatInt(n, 10)
 	case TypeEnum:

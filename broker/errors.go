@@ -3,6 +3,7 @@ package broker
 import (
 	"context"
 	"errors"
+	"strings"
 
 	linkemu "github.com/linkemu/linkemu"
 	"github.com/twmb/franz-go/pkg/kerr"
@@ -33,7 +34,13 @@ func kafkaError(err error, what string) error {
 	case kerr.InvalidPartitions, kerr.InvalidReplicationFactor, kerr.InvalidReplicaAssignment,
 		kerr.InvalidConfig, kerr.InvalidRequest, kerr.PolicyViolation, kerr.InvalidTopicException,
 		kerr.UnsupportedVersion, kerr.InvalidRecord, kerr.SecurityDisabled:
-		return linkemu.Errorf(linkemu.EINVALID, "%s: %s", what, ke.Description)
+		msg := ke.Description
+		// The broker's own message, when there is one, says which value
+		// was wrong (e.g. "Invalid value x for configuration retention.ms").
+		if detail, ok := strings.CutPrefix(err.Error(), ke.Error()+": "); ok && detail != "" {
+			msg += " " + detail
+		}
+		return linkemu.Errorf(linkemu.EINVALID, "%s: %s", what, msg)
 	case kerr.TopicAuthorizationFailed, kerr.ClusterAuthorizationFailed, kerr.GroupAuthorizationFailed:
 		return linkemu.Errorf(linkemu.EFORBIDDEN, "Request is not authorized: %s", ke.Description)
 	case kerr.SaslAuthenticationFailed:

@@ -58,6 +58,7 @@ import (
 	"sync"
 	"time"
 
+	linkemu "github.com/linkemu/linkemu"
 	"github.com/linkemu/linkemu/broker"
 	"github.com/linkemu/linkemu/cloudapi"
 	"github.com/linkemu/linkemu/demo"
@@ -211,6 +212,10 @@ type Options struct {
 	// metrics too. One registry serves one emulator at a time: Start fails
 	// if it already holds linkemu's metrics, and Close removes them.
 	MetricsRegistry *prometheus.Registry
+	// Limits bound what one REST request may ask for: partitions per topic
+	// and per request, and the request body size. Zero fields take
+	// Confluent Cloud's limits (linkemu.DefaultLimits).
+	Limits linkemu.Limits
 }
 
 // DefaultEmbedded returns the two default embedded clusters on the given
@@ -357,6 +362,7 @@ func withDefaults(opts Options) Options {
 	if opts.ConnectTimeout == 0 {
 		opts.ConnectTimeout = 10 * time.Second
 	}
+	opts.Limits = opts.Limits.WithDefaults()
 	return opts
 }
 
@@ -486,6 +492,7 @@ func (e *Emulator) serve(opts Options) error {
 	e.demo = demo.NewRunner(demo.Config{Dial: e.dial, Logger: opts.Logger})
 	srv := server.New(server.Config{Manager: e.mgr, Logger: opts.Logger, PublicURL: opts.PublicURL, APIKeys: opts.APIKeys,
 		Networking: e.net, Cloud: e.cloud, CloudAPIKeys: opts.CloudAPIKeys, CACertPEM: e.ca.CertPEM(), MetricsAuth: opts.MetricsAuth,
+		Limits:  opts.Limits,
 		Observe: requests.Observe, Metrics: metrics.Handler(reg, opts.Logger), Demo: e.demo})
 	handler := srv.Handler()
 	if opts.HTTPSAddr != "none" {

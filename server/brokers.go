@@ -5,7 +5,6 @@ import (
 	"strconv"
 
 	"github.com/go-chi/chi/v5"
-	linkemu "github.com/linkemu/linkemu"
 	"github.com/linkemu/linkemu/api"
 	"github.com/linkemu/linkemu/broker"
 )
@@ -49,13 +48,13 @@ func (s *Server) listBrokers(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) getBroker(w http.ResponseWriter, r *http.Request) {
-	cluster, v := chi.URLParam(r, "cluster_id"), chi.URLParam(r, "broker_id")
-	id, err := strconv.ParseInt(v, 10, 32)
+	cluster := chi.URLParam(r, "cluster_id")
+	id, err := int32Param(r, "broker_id")
 	if err != nil {
-		s.fail(w, r, linkemu.Errorf(linkemu.EMALFORMED, "Cannot deserialize value of type `java.lang.Integer` from String %q: not a valid `java.lang.Integer` value", v))
+		s.fail(w, r, err)
 		return
 	}
-	b, err := s.mgr.Broker(r.Context(), cluster, int32(id))
+	b, err := s.mgr.Broker(r.Context(), cluster, id)
 	if err != nil {
 		s.fail(w, r, err)
 		return

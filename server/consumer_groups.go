@@ -6,7 +6,6 @@ import (
 	"strconv"
 
 	"github.com/go-chi/chi/v5"
-	linkemu "github.com/linkemu/linkemu"
 	"github.com/linkemu/linkemu/api"
 	"github.com/linkemu/linkemu/broker"
 )
@@ -38,14 +37,7 @@ func pathParam(r *http.Request, name string) string {
 }
 
 // partitionParam reads the partition_id path parameter.
-func partitionParam(r *http.Request) (int32, error) {
-	v := chi.URLParam(r, "partition_id")
-	p, err := strconv.ParseInt(v, 10, 32)
-	if err != nil {
-		return 0, linkemu.Errorf(linkemu.EMALFORMED, "Cannot deserialize value of type `java.lang.Integer` from String %q: not a valid `java.lang.Integer` value", v)
-	}
-	return int32(p), nil
-}
+func partitionParam(r *http.Request) (int32, error) { return int32Param(r, "partition_id") }
 
 func (s *Server) groupSelf(r *http.Request, cluster, group string) string {
 	return s.base(r) + "/clusters/" + cluster + "/consumer-groups/" + url.PathEscape(group)

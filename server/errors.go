@@ -16,6 +16,7 @@ var wireCodes = map[string]struct{ status, code int }{
 	linkemu.ECONFLICT:       {http.StatusBadRequest, 40002},
 	linkemu.EQUOTA:          {http.StatusBadRequest, 40002},
 	linkemu.EMALFORMED:      {http.StatusBadRequest, 400},
+	linkemu.ETOOLARGE:       {http.StatusRequestEntityTooLarge, 413},
 	linkemu.ENOTFOUND:       {http.StatusNotFound, 404},
 	linkemu.EUNKNOWNTOPIC:   {http.StatusNotFound, 40403},
 	linkemu.EUNAUTHORIZED:   {http.StatusUnauthorized, 40101},
@@ -56,6 +57,7 @@ var cloudCodes = map[string]struct {
 }{
 	linkemu.EINVALID:        {http.StatusUnprocessableEntity, "invalid_configuration", "Validation Failed"},
 	linkemu.EMALFORMED:      {http.StatusBadRequest, "bad_request", "Bad Request"},
+	linkemu.ETOOLARGE:       {http.StatusRequestEntityTooLarge, "request_entity_too_large", "Request Entity Too Large"},
 	linkemu.ECONFLICT:       {http.StatusConflict, "conflict", "Conflict"},
 	linkemu.EQUOTA:          {http.StatusPaymentRequired, "quota_exceeded", "Quota Exceeded"},
 	linkemu.ENOTFOUND:       {http.StatusNotFound, "not_found", "Not Found"},

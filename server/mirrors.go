@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"net/http"
 	"slices"
 	"strings"
@@ -96,9 +97,23 @@ func (s *Server) getMirror(w http.ResponseWriter, r *http.Request) {
 func (s *Server) createMirror(w http.ResponseWriter, r *http.Request) {
 	cluster, link := chi.URLParam(r, "cluster_id"), chi.URLParam(r, "link_name")
 	var body api.CreateMirrorTopicRequest
-	if err := decode(r, &body, false); err != nil {
+	rf := linkemu.MirrorReplicationFactorRange
+	if err := decode(r, &body, false, intFields{"replication_factor": rf}); err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	if err := errors.Join(
+		linkemu.ValidateTopicName("source_topic_name", body.SourceTopicName),
+		checkInt("replication_factor", body.ReplicationFactor, rf),
+	); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if body.MirrorTopicName != "" {
+		if err := linkemu.ValidateTopicName("mirror_topic_name", body.MirrorTopicName); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 	}
 	req := manager.CreateMirrorRequest{SourceTopic: body.SourceTopicName, MirrorName: body.MirrorTopicName, Configs: map[string]string{}}
 	if body.ReplicationFactor != nil {

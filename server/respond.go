@@ -2,14 +2,9 @@ package server
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"strconv"
-	"strings"
 
-	linkemu "github.com/linkemu/linkemu"
 	"github.com/linkemu/linkemu/api"
 )
 
@@ -31,66 +26,6 @@ func writeErr(w http.ResponseWriter, r *http.Request, status, code int, msg stri
 func noContent(w http.ResponseWriter) {
 	w.Header().Del("Content-Type")
 	w.WriteHeader(http.StatusNoContent)
-}
-
-// maxBody bounds request bodies.
-const maxBody = 4 << 20
-
-// decode reads a JSON body into v. An empty body decodes as {} when
-// allowEmpty is set.
-func decode(r *http.Request, v any, allowEmpty bool) error {
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
-	if err != nil {
-		return linkemu.Errorf(linkemu.EMALFORMED, "Cannot read the request body: %v", err)
-	}
-	if len(body) > maxBody {
-		return linkemu.Errorf(linkemu.EMALFORMED, "The request body is larger than %d bytes.", maxBody)
-	}
-	if len(strings.TrimSpace(string(body))) == 0 {
-		if allowEmpty {
-			return nil
-		}
-		return linkemu.Errorf(linkemu.EMALFORMED, "The request body is empty; send a JSON object.")
-	}
-	if err := json.Unmarshal(body, v); err != nil {
-		var te *json.UnmarshalTypeError
-		var se *json.SyntaxError
-		switch {
-		case errors.As(err, &te):
-			return linkemu.Errorf(linkemu.EMALFORMED, "Cannot deserialize value of type %s from %s at field %q.", te.Type, te.Value, te.Field)
-		case errors.As(err, &se):
-			return linkemu.Errorf(linkemu.EMALFORMED, "Malformed JSON at byte %d: %v", se.Offset, err)
-		default:
-			return linkemu.Errorf(linkemu.EMALFORMED, "Malformed JSON: %v", err)
-		}
-	}
-	return nil
-}
-
-// queryBool reads a boolean query parameter.
-func queryBool(r *http.Request, name string, def bool) (bool, error) {
-	v := r.URL.Query().Get(name)
-	if v == "" {
-		return def, nil
-	}
-	b, err := strconv.ParseBool(strings.ToLower(v))
-	if err != nil {
-		return false, linkemu.Errorf(linkemu.EMALFORMED, "Cannot deserialize value of type `boolean` from String %q for query parameter %s: use true or false.", v, name)
-	}
-	return b, nil
-}
-
-// queryBools reads several boolean parameters at once.
-func queryBools(r *http.Request, defs map[string]bool) (map[string]bool, error) {
-	out := make(map[string]bool, len(defs))
-	for name, def := range defs {
-		v, err := queryBool(r, name, def)
-		if err != nil {
-			return nil, err
-		}
-		out[name] = v
-	}
-	return out, nil
 }
 
 // crn builds a Confluent resource name.

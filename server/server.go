@@ -16,7 +16,11 @@
 // /metrics behind the APIKeys; /healthz and /readyz are always open.
 //
 // Handlers decode the request, call the manager, and encode Confluent's wire
-// shapes from package api. Every error goes through writeError (errors.go),
+// shapes from package api. Every body and integer parameter is read through
+// decode.go, which bounds what a request may ask for: bodies are capped
+// (413), integers are range-checked before they are narrowed to Kafka's
+// int16/int32 (400/40002 naming the field and its range), partition counts
+// are held to Config.Limits, and topic names to Kafka's 249 characters. Every error goes through writeError (errors.go),
 // the one place where linkemu's error codes become HTTP statuses and
 // {"error_code": N, "message": "..."} bodies (writeCloudError, beside it,
 // writes the {"errors": [...]} of the Cloud API routes). Every response, errors
@@ -72,6 +76,9 @@ type Config struct {
 	CACertPEM []byte
 	// Demo, if set, runs demo traffic for /emulator/v1/demo (demo.go).
 	Demo *demo.Runner
+	// Limits bound request bodies and the partitions one request may ask
+	// for; zero fields take linkemu's defaults (decode.go).
+	Limits linkemu.Limits
 }
 
 // Server serves the REST API.
@@ -87,13 +94,14 @@ func New(cfg Config) *Server {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
+	cfg.Limits = cfg.Limits.WithDefaults()
 	return &Server{cfg: cfg, mgr: cfg.Manager, log: cfg.Logger}
 }
 
 // Handler returns the HTTP handler of the whole API.
 func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
-	r.Use(middleware.Recoverer, s.observe, jsonContentType)
+	r.Use(middleware.Recoverer, s.observe, jsonContentType, limitBody(s.cfg.Limits.MaxRequestBytes))
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, r, http.StatusNotFound, http.StatusNotFound, "HTTP 404 Not Found")
 	})

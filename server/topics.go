@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
@@ -59,19 +60,32 @@ func (s *Server) getTopic(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, r, http.StatusOK, s.topicData(r, cluster, t))
 }
 
+// topicFields are the integer fields of topic bodies and their ranges.
+func (s *Server) topicFields() intFields {
+	return intFields{"partitions_count": s.cfg.Limits.PartitionsRange(), "replication_factor": linkemu.ReplicationFactorRange}
+}
+
 func (s *Server) createTopic(w http.ResponseWriter, r *http.Request) {
 	cluster := chi.URLParam(r, "cluster_id")
 	var body api.CreateTopicRequest
-	if err := decode(r, &body, false); err != nil {
+	if err := decode(r, &body, false, s.topicFields()); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := errors.Join(
+		linkemu.ValidateTopicName("topic_name", body.TopicName),
+		checkInt("partitions_count", body.PartitionsCount, s.cfg.Limits.PartitionsRange()),
+		checkInt("replication_factor", body.ReplicationFactor, linkemu.ReplicationFactorRange),
+	); err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	req := manager.CreateTopicRequest{Name: body.TopicName, Partitions: -1, ReplicationFactor: -1, ValidateOnly: body.ValidateOnly, Configs: map[string]*string{}}
 	if body.PartitionsCount != nil {
-		req.Partitions = int32(*body.PartitionsCount)
+		req.Partitions = int32(*body.PartitionsCount) // in range: checked above
 	}
 	if body.ReplicationFactor != nil {
-		req.ReplicationFactor = int16(*body.ReplicationFactor)
+		req.ReplicationFactor = int16(*body.ReplicationFactor) // in range: checked above
 	}
 	for _, c := range body.Configs {
 		req.Configs[c.Name] = c.Value
@@ -92,12 +106,26 @@ func (s *Server) createTopic(w http.ResponseWriter, r *http.Request) {
 func (s *Server) updateTopicPartitions(w http.ResponseWriter, r *http.Request) {
 	cluster, name := chi.URLParam(r, "cluster_id"), chi.URLParam(r, "topic_name")
 	var body api.UpdatePartitionCountRequest
-	if err := decode(r, &body, false); err != nil {
+	grow := s.cfg.Limits.PartitionsGrowRange()
+	if err := decode(r, &body, false, intFields{"partitions_count": grow}); err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	if body.PartitionsCount == nil {
 		s.fail(w, r, linkemu.Errorf(linkemu.EINVALID, "partitions_count is required: give the new total number of partitions."))
+		return
+	}
+	if err := checkInt("partitions_count", body.PartitionsCount, grow); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	cur, err := s.mgr.Topic(r.Context(), cluster, name)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.cfg.Limits.CheckGrowth(name, int(cur.Partitions), *body.PartitionsCount); err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	if err := s.mgr.SetPartitions(r.Context(), cluster, name, *body.PartitionsCount); err != nil {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	linkemu "github.com/linkemu/linkemu"
 	"github.com/linkemu/linkemu/broker"
 	"github.com/linkemu/linkemu/emulator"
 	"gopkg.in/yaml.v3"
@@ -38,6 +39,7 @@ type settings struct {
 	// on produce.
 	Secure           string
 	AutoCreateTopics bool
+	Limits           linkemu.Limits
 }
 
 // multiFlag is a repeatable flag. From the environment, values are separated
@@ -115,6 +117,9 @@ func newFlagSet(s *settings, out io.Writer) *flag.FlagSet {
 	fs.DurationVar(&s.NLReadyDelay, "network-link-ready-delay", 500*time.Millisecond, "how long a new network link service or endpoint is PROVISIONING before it can be READY; 0s makes it READY at once")
 	fs.StringVar(&s.LogLevel, "log-level", "info", "debug, info, warn or error")
 	fs.StringVar(&s.LogFormat, "log-format", "text", "text or json")
+	fs.IntVar(&s.Limits.PartitionsPerTopic, "max-partitions-per-topic", linkemu.DefaultPartitionsPerTopic, "most partitions a topic may have (partitions_count of a topic create or PATCH); the default is Confluent Cloud's Basic and Standard limit")
+	fs.IntVar(&s.Limits.PartitionsPerRequest, "max-partitions-per-request", linkemu.DefaultPartitionsPerRequest, "most partitions one REST request may add (a new topic, or a PATCH's growth)")
+	fs.Int64Var(&s.Limits.MaxRequestBytes, "max-request-bytes", linkemu.DefaultMaxRequestBytes, "largest REST request body accepted; larger ones get 413")
 	fs.DurationVar(&s.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "deadline for a graceful shutdown on SIGINT/SIGTERM")
 	addSASLSSLFlags(fs, &s.saslSSLSettings)
 	fs.StringVar(&s.Secure, "secure", "", "KEY:SECRET that secures every endpoint at once: HTTP Basic auth with it is then required on the REST API (/kafka/v3, /v3), the admin API (/emulator/v1), /networking/v1 and /metrics; /healthz and /readyz stay open. Prefer EMULATOR_SECURE: a flag's secret shows in ps")
@@ -174,6 +179,10 @@ func (s *settings) options() (emulator.Options, error) {
 		}
 		opts.CloudEmail, opts.CloudPassword = email, password
 	}
+	if s.Limits.PartitionsPerTopic < 1 || s.Limits.PartitionsPerRequest < 1 || s.Limits.MaxRequestBytes < 1 {
+		return opts, fmt.Errorf("--max-partitions-per-topic, --max-partitions-per-request and --max-request-bytes take a number of 1 or more")
+	}
+	opts.Limits = s.Limits
 	var fc fileConfig
 	if s.ConfigFile != "" {
 		b, err := os.ReadFile(s.ConfigFile)

@@ -110,6 +110,8 @@ func TestBadSettings(t *testing.T) {
 		{"--api-key", "nosecret"},
 		{"--cloud-user", "nopassword"},
 		{"--cloud-user", ":pw"},
+		{"--max-partitions-per-topic", "0"},
+		{"--max-request-bytes", "-1"},
 	} {
 		s, err := parseSettings(args, env(nil), &bytes.Buffer{})
 		if err == nil {
@@ -121,6 +123,23 @@ func TestBadSettings(t *testing.T) {
 	}
 	if _, err := parseSettings([]string{"--help"}, env(nil), &bytes.Buffer{}); !errors.Is(err, flag.ErrHelp) {
 		t.Errorf("--help: %v", err)
+	}
+}
+
+func TestLimitsFromFlagsAndEnvironment(t *testing.T) {
+	s, err := parseSettings([]string{"--max-partitions-per-topic", "100"}, env(map[string]string{
+		"EMULATOR_MAX_PARTITIONS_PER_TOPIC":   "7",
+		"EMULATOR_MAX_PARTITIONS_PER_REQUEST": "50",
+	}), &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts, err := s.options()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l := opts.Limits; l.PartitionsPerTopic != 100 || l.PartitionsPerRequest != 50 || l.MaxRequestBytes != 1<<20 {
+		t.Errorf("limits %+v: want 100 per topic (flag over env), 50 per request (env), 1 MiB bodies (default)", l)
 	}
 }
 

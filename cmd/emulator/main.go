@@ -163,6 +163,9 @@ func effectiveRows(s *settings, opts emulator.Options) [][2]string {
 	}
 	row("cluster", orNone(strings.Join(ext, "; "), "none"))
 	row("config", orNone(s.ConfigFile, "none"))
+	row("max-partitions-per-topic", fmt.Sprint(opts.Limits.PartitionsPerTopic))
+	row("max-partitions-per-request", fmt.Sprint(opts.Limits.PartitionsPerRequest))
+	row("max-request-bytes", fmt.Sprint(opts.Limits.MaxRequestBytes))
 	var keys []string
 	for k := range opts.APIKeys {
 		keys = append(keys, k+":****")

@@ -9,10 +9,15 @@
 //     mirror) at a steady 1,000 records/s;
 //   - time and peak heap for 500 mirror topics on one link to reach lag 0,
 //     and the CPU the idle process uses afterwards;
+//   - the REST API under 200 concurrent clients mixing reads and writes,
+//     p50/p99 per route, plain and with a blackholed link present (rest.go);
+//   - one link carrying 1,000 mirror topics × 10 partitions through the
+//     whole emulator: time to lag 0, peak heap, and a restart (scale.go).
 //   - the time the proof of exactness (package verify) takes over a mirror
 //     of 1 M records.
 //
 // Both clusters run in the process, so heap and CPU figures include them.
+// -rest-duration, -rest-clients and -scale-topics make a quick run possible.
 package main
 
 import (
@@ -44,10 +49,17 @@ func main() {
 	repeat := flag.Int("repeat", 3, "throughput runs of each kind, alternating; the median is shown")
 	rate := flag.Int("rate", 1000, "records per second for the latency run")
 	latFor := flag.Duration("latency-duration", 10*time.Second, "length of the latency run")
-	mirrors := flag.Int("mirrors", 500, "mirror topics for the scale run")
+	mirrors := flag.Int("mirrors", 500, "mirror topics for the engine-only scale run")
 	verifyRecords := flag.Int("verify-records", 1_000_000, "records for the proof-of-exactness run")
-	only := flag.String("only", "", "run only throughput, latency, mirrors or verify")
+	restClients := flag.Int("rest-clients", 200, "concurrent clients of the REST run")
+	restFor := flag.Duration("rest-duration", 20*time.Second, "length of each REST run (plain, then with a blackholed link)")
+	scaleTopics := flag.Int("scale-topics", 1000, "mirror topics on one link for the scale run through the emulator")
+	scaleParts := flag.Int("scale-partitions", 10, "partitions of each scale topic")
+	scaleRecs := flag.Int("scale-records", 10, "records of 100 B per partition for the scale run")
+	only := flag.String("only", "", "run only throughput, latency, mirrors, verify, rest or scale")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile to this file")
+	memProfile := flag.String("memprofile", "", "write a heap profile to this file when the scale run reaches lag 0")
+	restartProfile := flag.String("restart-cpuprofile", "", "write a CPU profile of the scale run's restart (close, start, resume) to this file; not with -cpuprofile")
 	flag.Parse()
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
@@ -82,6 +94,16 @@ func main() {
 	}
 	if run("verify") {
 		withClusters(func(srcAddr, dstAddr string) { verifyRun(ctx, srcAddr, dstAddr, *verifyRecords) })
+	}
+	if run("rest") {
+		plain := restRun(ctx, *restClients, *restFor, false)
+		runtime.GC()
+		black := restRun(ctx, *restClients, *restFor, true)
+		runtime.GC()
+		printREST(*restClients, *restFor, plain, black)
+	}
+	if run("scale") {
+		printScale(scaleRun(ctx, *scaleTopics, *scaleParts, *scaleRecs, *memProfile, *restartProfile))
 	}
 }
 

@@ -96,7 +96,11 @@ func (c *Cluster) handleCreateTopics(creq *clientReq) (kmsg.Response, error) {
 			configs   map[string]*string
 		)
 		if nparts, nreplicas, configs, e = c.createTopic(&rt, normalizedInReq, req.ValidateOnly); e != nil {
-			donet(rt.Topic, e.Code)
+			st := donet(rt.Topic, e.Code)
+			if e == kerr.InvalidConfig {
+				msg := invalidConfigMessage(rt.Configs)
+				st.ErrorMessage = &msg
+			}
 			continue
 		}
 
@@ -202,6 +206,9 @@ func (c *Cluster) createTopic(rt *kmsg.CreateTopicsRequestTopic, inReq map[strin
 	configs := make(map[string]*string)
 	for _, rc := range rt.Configs {
 		configs[rc.Name] = rc.Value
+	}
+	if invalidConfigMessage(rt.Configs) != "" {
+		return 0, 0, nil, kerr.InvalidConfig
 	}
 
 	// ValidateOnly (v1+): skip actual creation

@@ -148,6 +148,7 @@ func (c *Cluster) deleteTopic(topic string, id uuid) {
 	// Close active segment files before removing partition directories.
 	for p, pd := range t {
 		pd.closeAllFiles(false)
+		c.forgetFiles(pd)
 		pdir := partDir(c.storageDir, topic, p)
 		if err := c.fs.RemoveAll(pdir); err != nil {
 			c.cfg.logger.Logf(LogLevelWarn, "delete topic %s partition %d dir: %v", topic, p, err)

@@ -131,10 +131,14 @@ outer:
 				continue
 			}
 			var invalid bool
+			var badValue string
 			for i := range rr.Configs {
 				rc := &rr.Configs[i]
 				switch rc.Op {
 				case kmsg.IncrementalAlterConfigOpSet:
+					if msg := configValueError(rc.Name, rc.Value); msg != "" && badValue == "" {
+						badValue = msg
+					}
 					invalid = invalid || !c.data.setTopicConfig(rr.ResourceName, rc.Name, rc.Value, true)
 				case kmsg.IncrementalAlterConfigOpDelete:
 				case kmsg.IncrementalAlterConfigOpAppend, kmsg.IncrementalAlterConfigOpSubtract:
@@ -144,6 +148,14 @@ outer:
 				default:
 					invalid = true
 				}
+			}
+			if badValue != "" { // linkemu: Kafka's INVALID_CONFIG and message for a value of the wrong type
+				n := len(resp.Resources)
+				doner(rr.ResourceName, rr.ResourceType, kerr.InvalidConfig.Code)
+				if len(resp.Resources) > n {
+					resp.Resources[n].ErrorMessage = &badValue
+				}
+				continue
 			}
 			if invalid {
 				doner(rr.ResourceName, rr.ResourceType, kerr.InvalidRequest.Code)

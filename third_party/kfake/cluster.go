@@ -75,6 +75,7 @@ type (
 		fs                 fs
 		groupsLogFile      file
 		pidsLogFile        file
+		openFiles          openFiles // linkemu: partitions with open log files (fdcap.go)
 		groupsLogSize      int64
 		pidsLogSize        int64
 		needsGroupsCompact bool

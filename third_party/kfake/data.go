@@ -766,25 +766,55 @@ func isListConfig(name string) bool {
 }
 
 // validateBrokerConfig returns whether v is a valid value for broker config k.
-func validateBrokerConfig(k string, v *string) bool {
+func validateBrokerConfig(k string, v *string) bool { return validConfigValue(k, v) }
+
+// validConfigValue returns whether v is a valid value for config k: as in
+// Kafka's ConfigDef, an INT must fit an int32 and a LONG an int64.
+// (linkemu: topic configs were not checked at all, and INTs only as int64.)
+func validConfigValue(k string, v *string) bool {
 	if v == nil {
 		return true
 	}
-	if ct, ok := configTypes[k]; ok {
-		switch ct {
-		case kmsg.ConfigTypeInt, kmsg.ConfigTypeLong:
-			if _, err := strconv.ParseInt(*v, 10, 64); err != nil {
-				return false
-			}
-		default: // Boolean, String, List, etc. accept any string value
+	bits := 0
+	switch configTypes[k] {
+	case kmsg.ConfigTypeInt:
+		bits = 32
+	case kmsg.ConfigTypeLong:
+		bits = 64
+	default: // Boolean, String, List, etc. accept any string value
+		return true
+	}
+	_, err := strconv.ParseInt(*v, 10, bits)
+	return err == nil
+}
+
+// invalidConfigMessage is Kafka's message for the first invalid value of
+// configs, or "".
+func invalidConfigMessage(configs []kmsg.CreateTopicsRequestTopicConfig) string {
+	for _, c := range configs {
+		if msg := configValueError(c.Name, c.Value); msg != "" {
+			return msg
 		}
 	}
-	return true
+	return ""
+}
+
+// configValueError is Kafka's message for an invalid value of config k, or
+// "" if v is valid.
+func configValueError(k string, v *string) string {
+	if validConfigValue(k, v) {
+		return ""
+	}
+	typ := "INT"
+	if configTypes[k] == kmsg.ConfigTypeLong {
+		typ = "LONG"
+	}
+	return fmt.Sprintf("Invalid value %s for configuration %s: Not a number of type %s", *v, k, typ)
 }
 
 func (d *data) setTopicConfig(t, k string, v *string, dry bool) bool {
 	if dry {
-		return true
+		return validConfigValue(k, v)
 	}
 	if _, ok := d.tcfgs[t]; !ok {
 		d.tcfgs[t] = make(map[string]*string)

@@ -365,6 +365,7 @@ func (c *Cluster) readBatchRaw(pd *partData, segIdx int, meta *batchMeta) ([]byt
 // Safe because all I/O runs in the single Cluster.run() goroutine,
 // and O_APPEND writes always seek to end regardless of read position.
 func (c *Cluster) segReadFile(pd *partData, segIdx int) (file, error) {
+	c.touchFiles(pd)
 	if segIdx == len(pd.segments)-1 && pd.activeSegFile != nil {
 		return pd.activeSegFile, nil
 	}
@@ -1838,6 +1839,8 @@ func (c *Cluster) persistBatchToSegment(pd *partData, b *partBatch) int64 {
 		}
 	}
 
+	c.touchFiles(pd)
+
 	// Roll the segment if needed.
 	active := &pd.segments[len(pd.segments)-1]
 	if active.size >= c.segmentBytes(pd.t) {
@@ -2772,4 +2775,5 @@ func (c *Cluster) closeOpenFiles() {
 	c.data.tps.each(func(_ string, _ int32, pd *partData) {
 		pd.closeAllFiles(c.cfg.syncWrites)
 	})
+	c.openFiles = openFiles{}
 }

@@ -1,0 +1,320 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/linkemu/linkemu/emulator"
+)
+
+// The REST section drives a full emulator (two embedded clusters, the REST
+// API over loopback HTTP) with many concurrent clients mixing reads and
+// writes, once plain and once with a blackholed link present: a link whose
+// bootstrap.servers is a listener that accepts TCP and never answers.
+
+// restOp is one kind of request of the mixed workload.
+type restOp struct {
+	route  string
+	weight int
+	read   bool
+}
+
+// restOps is the mix: mostly reads, a shared link's configs altered, and
+// distinct links and mirrors created and deleted by each client.
+var restOps = []restOp{
+	{"GET link", 25, true},
+	{"GET mirror", 25, true},
+	{"GET links", 15, true},
+	{"PUT link configs:alter", 15, false},
+	{"POST/DELETE link", 10, false},
+	{"POST/DELETE mirror", 10, false},
+}
+
+// restStats collects the latencies of one route.
+type restStats struct {
+	mu   sync.Mutex
+	lats []time.Duration
+	errs int
+	// timeouts counts requests that got no answer within the client's 30 s:
+	// a wedged API, not a slow one.
+	timeouts int
+	msgs     []string
+}
+
+func (s *restStats) add(d time.Duration, err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.lats = append(s.lats, d)
+	if err != nil {
+		s.errs++
+		if errors.Is(err, context.DeadlineExceeded) || strings.Contains(err.Error(), "Client.Timeout") {
+			s.timeouts++
+		}
+		if len(s.msgs) < 1 {
+			msg := err.Error()
+			if len(msg) > 200 {
+				msg = msg[:200] + "…"
+			}
+			s.msgs = append(s.msgs, msg)
+		}
+	}
+}
+
+func (s *restStats) quantile(f float64) time.Duration {
+	if len(s.lats) == 0 {
+		return 0
+	}
+	return s.lats[int(f*float64(len(s.lats)-1))]
+}
+
+// restResult is one phase of the REST section.
+type restResult struct {
+	name   string
+	routes map[string]*restStats
+	total  int
+}
+
+// restClient is a tiny REST client that checks statuses.
+type restClient struct {
+	base string
+	hc   *http.Client
+}
+
+func (c *restClient) do(ctx context.Context, method, path, body string, want int) error {
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, c.base+path, rd)
+	if err != nil {
+		return err
+	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		return fmt.Errorf("%s %s: %w", method, path, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != want {
+		return fmt.Errorf("%s %s: %d %s", method, path, resp.StatusCode, bytes.TrimSpace(b))
+	}
+	return nil
+}
+
+func (c *restClient) must(ctx context.Context, method, path, body string, want int) {
+	check(c.do(ctx, method, path, body, want))
+}
+
+func newRESTClient(base string, conns int) *restClient {
+	tr := &http.Transport{MaxIdleConns: conns, MaxIdleConnsPerHost: conns, IdleConnTimeout: time.Minute}
+	return &restClient{base: base, hc: &http.Client{Transport: tr, Timeout: 30 * time.Second}}
+}
+
+// blackhole listens on a loopback port, accepts every connection and never
+// answers; close stops it.
+func blackhole() (addr string, close func()) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	check(err)
+	var mu sync.Mutex
+	var conns []net.Conn
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+		}
+	}()
+	return ln.Addr().String(), func() {
+		ln.Close()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range conns {
+			c.Close()
+		}
+	}
+}
+
+// restRun runs the mixed workload with clients concurrent clients for d,
+// with a blackholed link present when withBlackhole is set.
+func restRun(ctx context.Context, clients int, d time.Duration, withBlackhole bool) restResult {
+	emu, err := emulator.Start(ctx, emulator.Options{})
+	check(err)
+	defer closeWithin(emu, 30*time.Second)
+	c := newRESTClient(emu.RESTURL, clients+8)
+	const east, west = "/kafka/v3/clusters/lkc-east", "/kafka/v3/clusters/lkc-west"
+
+	// A shared link with ten mirrors for the reads and the config alters,
+	// and one source topic per client for its own mirror to come and go.
+	for i := range 10 {
+		c.must(ctx, "POST", east+"/topics", fmt.Sprintf(`{"topic_name":"shared-%d","partitions_count":4}`, i), 201)
+	}
+	for i := range clients {
+		c.must(ctx, "POST", east+"/topics", fmt.Sprintf(`{"topic_name":"own-%d","partitions_count":2}`, i), 201)
+	}
+	c.must(ctx, "POST", west+"/links?link_name=shared", `{"source_cluster_id":"lkc-east"}`, 204)
+	for i := range 10 {
+		c.must(ctx, "POST", west+"/links/shared/mirrors", fmt.Sprintf(`{"source_topic_name":"shared-%d"}`, i), 204)
+	}
+	name := "plain"
+	if withBlackhole {
+		name = "with a blackholed link"
+		addr, stop := blackhole()
+		defer stop()
+		// The create itself may wait on the blackhole; it runs beside the
+		// workload, as a user's would.
+		go func() {
+			_ = c.do(ctx, "POST", west+"/links?link_name=blackholed&validate_link=false",
+				fmt.Sprintf(`{"source_cluster_id":"lkc-black","configs":[{"name":"bootstrap.servers","value":%q}]}`, addr), 204)
+		}()
+		time.Sleep(500 * time.Millisecond) // let the create reach the manager first
+	}
+
+	res := restResult{name: name, routes: map[string]*restStats{}}
+	for _, op := range restOps {
+		res.routes[op.route] = &restStats{}
+	}
+	var total atomic.Int64
+	deadline := time.Now().Add(d)
+	var wg sync.WaitGroup
+	for id := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rng := rand.New(rand.NewPCG(uint64(id), 7))
+			var linkUp, mirrorUp bool
+			linkN := 0
+			for time.Now().Before(deadline) {
+				op := pick(rng)
+				var err error
+				start := time.Now()
+				switch op.route {
+				case "GET link":
+					err = c.do(ctx, "GET", west+"/links/shared", "", 200)
+				case "GET mirror":
+					err = c.do(ctx, "GET", fmt.Sprintf("%s/links/shared/mirrors/shared-%d", west, rng.IntN(10)), "", 200)
+				case "GET links":
+					err = c.do(ctx, "GET", west+"/links", "", 200)
+				case "PUT link configs:alter":
+					err = c.do(ctx, "PUT", west+"/links/shared/configs:alter",
+						fmt.Sprintf(`{"data":[{"name":"consumer.offset.sync.ms","value":"%d"}]}`, 1000+rng.IntN(100000)), 204)
+				case "POST/DELETE link":
+					if linkUp {
+						err = c.do(ctx, "DELETE", fmt.Sprintf("%s/links/c%d-%d", west, id, linkN), "", 200)
+						linkN++
+					} else {
+						err = c.do(ctx, "POST", fmt.Sprintf("%s/links?link_name=c%d-%d", west, id, linkN), `{"source_cluster_id":"lkc-east"}`, 204)
+					}
+					linkUp = !linkUp
+				case "POST/DELETE mirror":
+					if mirrorUp {
+						err = c.do(ctx, "DELETE", fmt.Sprintf("%s/topics/own-%d", west, id), "", 204)
+					} else {
+						err = c.do(ctx, "POST", west+"/links/shared/mirrors", fmt.Sprintf(`{"source_topic_name":"own-%d"}`, id), 204)
+					}
+					mirrorUp = !mirrorUp
+				}
+				res.routes[op.route].add(time.Since(start), err)
+				total.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	res.total = int(total.Load())
+	for _, s := range res.routes {
+		slices.Sort(s.lats)
+	}
+	return res
+}
+
+func pick(rng *rand.Rand) restOp {
+	sum := 0
+	for _, op := range restOps {
+		sum += op.weight
+	}
+	n := rng.IntN(sum)
+	for _, op := range restOps {
+		if n < op.weight {
+			return op
+		}
+		n -= op.weight
+	}
+	return restOps[0]
+}
+
+// closeWithin closes emu, giving up after d so that a wedged emulator
+// cannot hang the bench.
+func closeWithin(emu *emulator.Emulator, d time.Duration) {
+	done := make(chan struct{})
+	go func() { _ = emu.Close(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(d):
+		fmt.Printf("  (the emulator did not close within %v; left running)\n", d)
+	}
+}
+
+// printREST prints the phases side by side and checks the targets: reads
+// p99 ≤ 5 ms, writes p99 ≤ 50 ms, no errors, and the blackholed link
+// changing no route's p99 by more than 2×.
+func printREST(clients int, d time.Duration, plain, black restResult) {
+	fmt.Printf("\nREST: %d concurrent clients for %v, mixed workload (ms)\n", clients, d)
+	fmt.Printf("%-24s %8s %8s %8s %6s | %8s %8s %8s %6s | %6s\n", "route", "n", "p50", "p99", "errs", "n", "p50", "p99", "errs", "p99 ×")
+	fmt.Printf("%-24s %-35s | %-35s |\n", "", "plain", "with a blackholed link")
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+	var fails []string
+	for _, op := range restOps {
+		p, b := plain.routes[op.route], black.routes[op.route]
+		ratio := 0.0
+		if p.quantile(0.99) > 0 {
+			ratio = float64(b.quantile(0.99)) / float64(p.quantile(0.99))
+		}
+		fmt.Printf("%-24s %8d %8.2f %8.2f %6d | %8d %8.2f %8.2f %6d | %6.2f\n", op.route,
+			len(p.lats), ms(p.quantile(0.5)), ms(p.quantile(0.99)), p.errs,
+			len(b.lats), ms(b.quantile(0.5)), ms(b.quantile(0.99)), b.errs, ratio)
+		limit := 50 * time.Millisecond
+		if op.read {
+			limit = 5 * time.Millisecond
+		}
+		for _, r := range []struct {
+			name string
+			s    *restStats
+		}{{plain.name, p}, {black.name, b}} {
+			if r.s.quantile(0.99) > limit {
+				fails = append(fails, fmt.Sprintf("%s %s: p99 %.2f ms > %v", op.route, r.name, ms(r.s.quantile(0.99)), limit))
+			}
+			if r.s.errs > 0 {
+				fails = append(fails, fmt.Sprintf("%s %s: %d errors (%d unanswered after 30 s), e.g. %s", op.route, r.name, r.s.errs, r.s.timeouts, strings.Join(r.s.msgs, " | ")))
+			}
+		}
+		if ratio > 2 {
+			fails = append(fails, fmt.Sprintf("%s: the blackholed link multiplies p99 by %.2f", op.route, ratio))
+		}
+	}
+	fmt.Printf("requests: %d plain (%.0f/s), %d with the blackholed link (%.0f/s)\n", plain.total, float64(plain.total)/d.Seconds(), black.total, float64(black.total)/d.Seconds())
+	if len(fails) == 0 {
+		fmt.Println("targets (reads p99 ≤ 5 ms, writes p99 ≤ 50 ms, 0 errors, blackhole ≤ 2×): met")
+		return
+	}
+	fmt.Println("targets (reads p99 ≤ 5 ms, writes p99 ≤ 50 ms, 0 errors, blackhole ≤ 2×): NOT met")
+	for _, f := range fails {
+		fmt.Println("  -", f)
+	}
+}
