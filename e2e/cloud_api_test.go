@@ -113,7 +113,7 @@ func TestCloudAPIWithConfluentSDKs(t *testing.T) {
 				}
 				c0 = c
 				sp := c.GetSpec()
-				if sp.GetHttpEndpoint() != host || sp.GetKafkaBootstrapEndpoint() != env.Bootstrap(want.cluster) ||
+				if sp.GetHttpEndpoint() != host+"/clusters/"+want.cluster || sp.GetKafkaBootstrapEndpoint() != "SASL_SSL://"+saslSSLBootstrap(t, env, want.cluster) ||
 					sp.Environment.GetId() != want.env || c.Status.GetPhase() != "PROVISIONED" {
 					t.Errorf("cluster %s: http %s bootstrap %s env %s phase %s", want.cluster, sp.GetHttpEndpoint(), sp.GetKafkaBootstrapEndpoint(), sp.Environment.GetId(), c.Status.GetPhase())
 				}
@@ -213,4 +213,17 @@ func TestCloudAPIPagination(t *testing.T) {
 	if seen != 3 {
 		t.Errorf("paged through %d service accounts, want 3", seen)
 	}
+}
+
+// saslSSLBootstrap is the SASL_SSL listener of a served embedded cluster,
+// which the Cloud API gives as its kafka_bootstrap_endpoint.
+func saslSSLBootstrap(t *testing.T, env *apitest.Env, id string) string {
+	t.Helper()
+	for _, c := range env.Clusters {
+		if c.ID == id && c.SASLSSLBootstrap != "" {
+			return c.SASLSSLBootstrap
+		}
+	}
+	t.Fatalf("no SASL_SSL listener for cluster %s", id)
+	return ""
 }

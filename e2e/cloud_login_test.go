@@ -163,7 +163,7 @@ func TestCLILoginSequence(t *testing.T) {
 		} `json:"status"`
 	}
 	r.JSON(t, &cluster)
-	if r.Status != 200 || cluster.Spec.HTTPEndpoint != env.RESTURL || cluster.Status.Phase == "PROVISIONING" {
+	if r.Status != 200 || cluster.Spec.HTTPEndpoint != env.RESTURL+"/clusters/lkc-west" || cluster.Status.Phase == "PROVISIONING" {
 		t.Fatalf("cluster use: %d %s", r.Status, r.Body)
 	}
 

@@ -281,7 +281,7 @@ func TestReadmeAsWritten(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ready := regexp.MustCompile(`(?m)^linkemu ready: REST http://localhost:8090 \| lkc-east=127\.0\.0\.1:19092 \(embedded\) \| lkc-west=127\.0\.0\.1:29092 \(embedded\) \| linkemu \S+ \(commit \S+\)$`)
+	ready := regexp.MustCompile(`(?m)^linkemu ready: REST http://localhost:8090 \| HTTPS https://localhost:8443 \(CA data/ca\.pem\) \| lkc-east=127\.0\.0\.1:19092 \(embedded; SASL_SSL 127\.0\.0\.1:19093\) \| lkc-west=127\.0\.0\.1:29092 \(embedded; SASL_SSL 127\.0\.0\.1:29093\) \| linkemu \S+ \(commit \S+\)$`)
 	if !ready.Match(raw) {
 		t.Error("the README's ready line is not the one cmd/emulator prints (printReady)")
 	}

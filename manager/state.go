@@ -24,7 +24,11 @@ func (v *view) link(cluster, name string) (*linkemu.Link, error) {
 	if l := v.links[linkKey{cluster, name}]; l != nil {
 		return l, nil
 	}
-	return nil, linkemu.Errorf(linkemu.ENOTFOUND, "Cluster link '%s' not found on cluster %s.", name, cluster)
+	var names []string
+	for _, l := range v.linksOf(cluster) {
+		names = append(names, l.Name)
+	}
+	return nil, linkemu.Errorf(linkemu.ENOTFOUND, "Cluster link '%s' not found on cluster %s.%s", name, cluster, linkemu.DidYouMean(name, names))
 }
 
 // linksOf returns the links of cluster ("" for every cluster) sorted by
