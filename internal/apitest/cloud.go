@@ -1,10 +1,8 @@
 package apitest
 
 import (
-	"bytes"
 	"crypto/tls"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -97,30 +95,7 @@ func cloudSpecError(r *Response) error {
 func (e *Env) CloudTransport(tlsCfg *tls.Config) http.RoundTripper {
 	base := http.DefaultTransport.(*http.Transport).Clone()
 	base.TLSClientConfig = tlsCfg
-	return cloudChecking{t: e.t, base: base}
-}
-
-type cloudChecking struct {
-	t    testing.TB
-	base http.RoundTripper
-}
-
-func (c cloudChecking) RoundTrip(req *http.Request) (*http.Response, error) {
-	resp, err := c.base.RoundTrip(req)
-	if err != nil {
-		return nil, err
-	}
-	body, err := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if err != nil {
-		return nil, err
-	}
-	resp.Body = io.NopCloser(bytes.NewReader(body))
-	if ct := resp.Header.Get("Content-Type"); len(body) > 0 && ct != "application/json" {
-		c.t.Errorf("%s %s: Content-Type %q, want application/json", req.Method, req.URL, ct)
-	}
-	ValidateCloudSpec(c.t, &Response{Status: resp.StatusCode, Header: resp.Header, Body: body, Req: req})
-	return resp, nil
+	return checkingTransport{t: e.t, base: base, validate: ValidateCloudSpec}
 }
 
 // CloudClients are Confluent's Go SDK clients of the Cloud API (the

@@ -19,15 +19,25 @@ import (
 func (e *Env) NetworkingSDK() *networkingv1.APIClient {
 	cfg := networkingv1.NewConfiguration()
 	cfg.Servers = networkingv1.ServerConfigurations{{URL: e.RESTURL}}
-	cfg.HTTPClient = &http.Client{Transport: checkingTransport{t: e.t}}
+	cfg.HTTPClient = &http.Client{Transport: checkingTransport{t: e.t, validate: ValidateNetworkingSpec}}
 	return networkingv1.NewAPIClient(cfg)
 }
 
-// checkingTransport checks every networking/v1 response it carries.
-type checkingTransport struct{ t testing.TB }
+// checkingTransport carries requests over base (http.DefaultTransport when
+// nil) and checks every response: JSON content type, and the spec check
+// validate.
+type checkingTransport struct {
+	t        testing.TB
+	base     http.RoundTripper
+	validate func(testing.TB, *Response)
+}
 
 func (c checkingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	resp, err := http.DefaultTransport.RoundTrip(req)
+	base := c.base
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	resp, err := base.RoundTrip(req)
 	if err != nil {
 		return nil, err
 	}
@@ -40,7 +50,7 @@ func (c checkingTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	if ct := resp.Header.Get("Content-Type"); len(body) > 0 && ct != "application/json" {
 		c.t.Errorf("%s %s: Content-Type %q, want application/json", req.Method, req.URL, ct)
 	}
-	ValidateNetworkingSpec(c.t, &Response{Status: resp.StatusCode, Header: resp.Header, Body: body, Req: req})
+	c.validate(c.t, &Response{Status: resp.StatusCode, Header: resp.Header, Body: body, Req: req})
 	return resp, nil
 }
 
