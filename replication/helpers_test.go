@@ -131,37 +131,47 @@ func eventually(t *testing.T, timeout time.Duration, cond func() error) {
 // lag 0.
 func lagZero(w *Worker, mirror string, partitions int) func() error {
 	return func() error {
-		st, ok := w.Status(mirror)
-		if !ok {
-			return fmt.Errorf("mirror %q not running", mirror)
-		}
-		if st.TopicError != "" {
-			return fmt.Errorf("mirror failed: %s: %v", st.TopicError, st.Err)
-		}
-		if len(st.Partitions) != partitions {
-			return fmt.Errorf("%d partitions running, want %d (err %v)", len(st.Partitions), partitions, st.Err)
-		}
-		for _, p := range st.Partitions {
-			if p.Lag != 0 || p.SourceHighWatermark < 0 || p.LogEndOffset < 0 {
-				return fmt.Errorf("partition %d: lag %d, hwm %d, leo %d, err %v", p.Partition, p.Lag, p.SourceHighWatermark, p.LogEndOffset, p.Err)
-			}
-		}
-		return nil
+		_, err := lagZeroStatus(w, mirror, partitions)
+		return err
 	}
 }
 
+// lagZeroStatus takes one status of the mirror and checks that every
+// partition is running with lag 0; it returns that status.
+func lagZeroStatus(w *Worker, mirror string, partitions int) (MirrorStatus, error) {
+	st, ok := w.Status(mirror)
+	if !ok {
+		return st, fmt.Errorf("mirror %q not running", mirror)
+	}
+	if st.TopicError != "" {
+		return st, fmt.Errorf("mirror failed: %s: %v", st.TopicError, st.Err)
+	}
+	if len(st.Partitions) != partitions {
+		return st, fmt.Errorf("%d partitions running, want %d (err %v)", len(st.Partitions), partitions, st.Err)
+	}
+	for _, p := range st.Partitions {
+		if p.Lag != 0 || p.SourceHighWatermark < 0 || p.LogEndOffset < 0 {
+			return st, fmt.Errorf("partition %d: lag %d, hwm %d, leo %d, err %v", p.Partition, p.Lag, p.SourceHighWatermark, p.LogEndOffset, p.Err)
+		}
+	}
+	return st, nil
+}
+
 // synced is lagZero against the source's current high watermarks, for
-// tests where the status could still hold an older one.
+// tests where the status could still hold an older one. Lag and high
+// watermark come from one status, taken after the source's end offsets were
+// read: a second status could hold a newer high watermark than the one the
+// lag was measured against, with the mirror still behind it.
 func (e *env) synced(w *Worker, mirror string, partitions int) func() error {
 	return func() error {
-		if err := lagZero(w, mirror, partitions)(); err != nil {
-			return err
-		}
 		ends, err := e.src.Admin().ListEndOffsets(context.Background(), mirror)
 		if err != nil {
 			return err
 		}
-		st, _ := w.Status(mirror)
+		st, err := lagZeroStatus(w, mirror, partitions)
+		if err != nil {
+			return err
+		}
 		for _, p := range st.Partitions {
 			if end, _ := ends.Lookup(mirror, p.Partition); end.Offset != p.SourceHighWatermark {
 				return fmt.Errorf("partition %d: status high watermark %d, source %d", p.Partition, p.SourceHighWatermark, end.Offset)
