@@ -422,7 +422,7 @@ func (e *Emulator) startClusters(ctx context.Context, opts Options) error {
 		}
 		emb, err := broker.StartEmbedded(cfg)
 		if err != nil {
-			return &ListenError{Cluster: spec.ID, Addr: spec.Listen, Err: err}
+			return listenError(spec, cfg.SASLSSLAddr, err)
 		}
 		c, err := broker.NewEmbeddedCluster(emb)
 		if err != nil {
@@ -645,3 +645,14 @@ func (e *Emulator) shutdown(ctx context.Context) error {
 }
 
 func joinComma(s []string) string { return strings.Join(s, ",") }
+
+// listenError names the listener of an embedded cluster that could not
+// start: its SASL_SSL one when the failed listen was on saslAddr.
+func listenError(spec EmbeddedSpec, saslAddr string, err error) *ListenError {
+	le := &ListenError{Cluster: spec.ID, Addr: spec.Listen, Err: err}
+	var oe *net.OpError
+	if saslAddr != "" && errors.As(err, &oe) && oe.Addr != nil && oe.Addr.String() == saslAddr {
+		le.Addr, le.SASLSSL = saslAddr, true
+	}
+	return le
+}

@@ -12,6 +12,9 @@ import (
 type ListenError struct {
 	Cluster string // embedded cluster ID; "" for the REST API
 	Addr    string
+	// SASLSSL is set when the address is the cluster's SASL_SSL listener,
+	// not its plaintext one.
+	SASLSSL bool
 	Err     error
 }
 

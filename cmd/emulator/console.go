@@ -85,9 +85,12 @@ func explainStartError(err error, s *settings) error {
 	if le.Cluster == "" {
 		return fmt.Errorf("%w\n  %s is in use by another process: stop it, or give the REST API another address with --http-addr (EMULATOR_HTTP_ADDR), e.g. --http-addr :8091", err, le.Addr)
 	}
+	if le.SASLSSL {
+		return fmt.Errorf("%w\n  %s is in use by another process (another linkemu?): stop it, or move the SASL_SSL listener of embedded cluster %s with --sasl-ssl %s=127.0.0.1:PORT (EMULATOR_SASL_SSL), or turn it off with --sasl-ssl %s=none", err, le.Addr, le.Cluster, le.Cluster, le.Cluster)
+	}
 	hint := fmt.Sprintf("--embedded %s=127.0.0.1:PORT (EMULATOR_EMBEDDED)", le.Cluster)
 	if len(s.Embedded) == 0 {
-		hint += "; --embedded replaces both default clusters, so give lkc-east and lkc-west each a port, e.g. --embedded lkc-east=127.0.0.1:19093 --embedded lkc-west=127.0.0.1:29093"
+		hint += "; --embedded replaces both default clusters, so give lkc-east and lkc-west each a port, e.g. --embedded lkc-east=127.0.0.1:19192 --embedded lkc-west=127.0.0.1:29192 (each also takes the next port for SASL_SSL)"
 	}
 	return fmt.Errorf("%w\n  %s is in use by another process (another linkemu?): stop it, or move embedded cluster %s with %s", err, le.Addr, le.Cluster, hint)
 }
