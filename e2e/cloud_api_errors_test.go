@@ -103,7 +103,7 @@ func TestCloudAPIKeysAsCredentials(t *testing.T) {
 		return []string{"Authorization", req.Header.Get("Authorization")}
 	}
 	get := func(path string, auth []string) *apitest.Response {
-		return request(t, hc, "GET", env.RESTURL+path, nil, auth...)
+		return apitest.Request(t, hc, "GET", env.RESTURL+path, nil, auth...)
 	}
 	wantCloudFailure(t, get("/org/v2/environments", nil), 401, "user_unauthenticated", "Valid authentication credentials")
 	wantCloudFailure(t, get("/org/v2/environments", basic("CLOUDKEY", "wrong")), 401, "user_unauthenticated")
@@ -112,7 +112,7 @@ func TestCloudAPIKeysAsCredentials(t *testing.T) {
 	}
 
 	mk := func(body map[string]any) (string, string) {
-		r := request(t, hc, "POST", env.RESTURL+"/iam/v2/api-keys", body, basic("CLOUDKEY", "cloud-secret")...)
+		r := apitest.Request(t, hc, "POST", env.RESTURL+"/iam/v2/api-keys", body, basic("CLOUDKEY", "cloud-secret")...)
 		apitest.ValidateCloudSpec(t, r)
 		var k struct {
 			ID   string `json:"id"`
@@ -142,7 +142,7 @@ func TestCloudAPIKeysAsCredentials(t *testing.T) {
 			t.Errorf("lkc-west's key on %s: %d %s, want 401", path, r.Status, r.Body)
 		}
 	}
-	if r := request(t, hc, "DELETE", env.RESTURL+"/iam/v2/api-keys/"+westKey, nil, basic("CLOUDKEY", "cloud-secret")...); r.Status != 204 {
+	if r := apitest.Request(t, hc, "DELETE", env.RESTURL+"/iam/v2/api-keys/"+westKey, nil, basic("CLOUDKEY", "cloud-secret")...); r.Status != 204 {
 		t.Fatalf("delete key: %d %s", r.Status, r.Body)
 	}
 	if r := get("/kafka/v3/clusters/lkc-west/topics", basic(westKey, westSecret)); r.Status != 401 {

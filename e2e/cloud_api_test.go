@@ -1,12 +1,8 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
 	"crypto/tls"
-	"encoding/json"
-	"io"
-	"net/http"
 	"strings"
 	"testing"
 
@@ -27,42 +23,6 @@ func cloudLab(t *testing.T, edit ...func(*emulator.Options)) *apitest.Env {
 		e(&opts)
 	}
 	return apitest.Start(t, opts)
-}
-
-// request sends one request to an absolute URL and records the answer.
-func request(t *testing.T, hc *http.Client, method, url string, body any, hdr ...string) *apitest.Response {
-	t.Helper()
-	var raw []byte
-	switch b := body.(type) {
-	case nil:
-	case string:
-		raw = []byte(b)
-	default:
-		var err error
-		if raw, err = json.Marshal(b); err != nil {
-			t.Fatal(err)
-		}
-	}
-	req, err := http.NewRequest(method, url, bytes.NewReader(raw))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if raw != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	for i := 0; i+1 < len(hdr); i += 2 {
-		req.Header.Set(hdr[i], hdr[i+1])
-	}
-	resp, err := hc.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, url, err)
-	}
-	defer resp.Body.Close()
-	out, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &apitest.Response{Status: resp.StatusCode, Header: resp.Header, Body: out, Req: req}
 }
 
 // TestCloudAPIWithConfluentSDKs drives every Cloud API route with

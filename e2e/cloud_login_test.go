@@ -92,15 +92,15 @@ func TestCLILoginSequence(t *testing.T) {
 	v1 := env.RESTURL
 	v2 := env.RESTURL + "/api"
 
-	r := request(t, hc, "GET", v1+"/api/login/realm?email=dev%40example.com&clientId=x", nil)
+	r := apitest.Request(t, hc, "GET", v1+"/api/login/realm?email=dev%40example.com&clientId=x", nil)
 	if m := wantV1Fields(t, r.Body, "GetLoginRealmReply"); r.Status != 200 || m["is_sso"] == true {
 		t.Fatalf("login realm: %d %s", r.Status, r.Body)
 	}
-	r = request(t, hc, "POST", v1+"/api/sessions", `{"email":"dev@example.com","password":"wrong"}`)
+	r = apitest.Request(t, hc, "POST", v1+"/api/sessions", `{"email":"dev@example.com","password":"wrong"}`)
 	if m := wantV1Fields(t, r.Body, "AuthenticateReply"); r.Status != 401 || m["token"] != nil {
 		t.Fatalf("login with a wrong password: %d %s", r.Status, r.Body)
 	}
-	r = request(t, hc, "POST", v1+"/api/sessions", `{"email":"dev@example.com","password":"pw","orgResourceId":""}`)
+	r = apitest.Request(t, hc, "POST", v1+"/api/sessions", `{"email":"dev@example.com","password":"pw","orgResourceId":""}`)
 	login := wantV1Fields(t, r.Body, "AuthenticateReply")
 	token, _ := login["token"].(string)
 	refresh, _ := login["refresh_token"].(string)
@@ -112,18 +112,18 @@ func TestCLILoginSequence(t *testing.T) {
 	}
 	bearer := []string{"Authorization", "Bearer " + token}
 
-	r = request(t, hc, "GET", v1+"/api/me", nil, bearer...)
+	r = apitest.Request(t, hc, "GET", v1+"/api/me", nil, bearer...)
 	me := wantV1Fields(t, r.Body, "GetMeReply")
 	if r.Status != 200 || me["organization"].(map[string]any)["resource_id"] != "linkemu" || len(me["accounts"].([]any)) != 2 {
 		t.Fatalf("me: %d %s", r.Status, r.Body)
 	}
-	if r := request(t, hc, "GET", v1+"/api/me", nil); r.Status != 401 {
+	if r := apitest.Request(t, hc, "GET", v1+"/api/me", nil); r.Status != 401 {
 		t.Errorf("me without a token: %d %s", r.Status, r.Body)
 	}
-	if r := request(t, hc, "GET", v1+"/api/growth/v1/free-trial-info", nil, bearer...); r.Status != 200 || string(r.Body) != "{}\n" {
+	if r := apitest.Request(t, hc, "GET", v1+"/api/growth/v1/free-trial-info", nil, bearer...); r.Status != 200 || string(r.Body) != "{}\n" {
 		t.Errorf("free trial info: %d %s", r.Status, r.Body)
 	}
-	r = request(t, hc, "GET", v1+"/api/usage_limits?provider=aws&lkc_id=lkc-west&env_id=env-west", nil, bearer...)
+	r = apitest.Request(t, hc, "GET", v1+"/api/usage_limits?provider=aws&lkc_id=lkc-west&env_id=env-west", nil, bearer...)
 	var limits struct {
 		UsageLimits struct {
 			CKULimits map[string]map[string]struct {
@@ -135,24 +135,24 @@ func TestCLILoginSequence(t *testing.T) {
 	if r.Status != 200 || !limits.UsageLimits.CKULimits["1"]["ingress"].Unlimited {
 		t.Errorf("usage limits: %d %s", r.Status, r.Body)
 	}
-	r = request(t, hc, "POST", v1+"/api/sessions", map[string]string{"refreshToken": refresh})
+	r = apitest.Request(t, hc, "POST", v1+"/api/sessions", map[string]string{"refreshToken": refresh})
 	if m := wantV1Fields(t, r.Body, "AuthenticateReply"); r.Status != 200 || m["token"] == "" {
 		t.Fatalf("refresh: %d %s", r.Status, r.Body)
 	}
 
 	// confluent environment use env-west
-	r = request(t, hc, "GET", v2+"/org/v2/environments/env-west", nil, bearer...)
+	r = apitest.Request(t, hc, "GET", v2+"/org/v2/environments/env-west", nil, bearer...)
 	apitest.ValidateCloudSpec(t, r)
 	if r.Status != 200 {
 		t.Fatalf("environment use: %d %s", r.Status, r.Body)
 	}
 	// confluent kafka cluster list; confluent kafka cluster use lkc-west
-	r = request(t, hc, "GET", v2+"/cmk/v2/clusters?environment=env-west&page_size=100", nil, bearer...)
+	r = apitest.Request(t, hc, "GET", v2+"/cmk/v2/clusters?environment=env-west&page_size=100", nil, bearer...)
 	apitest.ValidateCloudSpec(t, r)
 	if r.Status != 200 {
 		t.Fatalf("cluster list: %d %s", r.Status, r.Body)
 	}
-	r = request(t, hc, "GET", v2+"/cmk/v2/clusters/lkc-west?environment=env-west", nil, bearer...)
+	r = apitest.Request(t, hc, "GET", v2+"/cmk/v2/clusters/lkc-west?environment=env-west", nil, bearer...)
 	apitest.ValidateCloudSpec(t, r)
 	var cluster struct {
 		Spec struct {
@@ -168,7 +168,7 @@ func TestCLILoginSequence(t *testing.T) {
 	}
 
 	// confluent kafka link list: the data-plane token, then Kafka REST.
-	r = request(t, hc, "POST", loginURL+"/api/access_tokens", map[string]any{}, bearer...)
+	r = apitest.Request(t, hc, "POST", loginURL+"/api/access_tokens", map[string]any{}, bearer...)
 	var dp struct {
 		Token string `json:"token"`
 	}
@@ -176,15 +176,15 @@ func TestCLILoginSequence(t *testing.T) {
 	if r.Status != 200 || dp.Token == "" {
 		t.Fatalf("access token: %d %s", r.Status, r.Body)
 	}
-	r = request(t, hc, "GET", cluster.Spec.HTTPEndpoint+"/kafka/v3/clusters/lkc-west/links", nil, "Authorization", "Bearer "+dp.Token)
+	r = apitest.Request(t, hc, "GET", cluster.Spec.HTTPEndpoint+"/kafka/v3/clusters/lkc-west/links", nil, "Authorization", "Bearer "+dp.Token)
 	apitest.ValidateSpec(t, r)
 	if r.Status != 200 {
 		t.Fatalf("link list with the data-plane token: %d %s", r.Status, r.Body)
 	}
-	if r := request(t, hc, "GET", cluster.Spec.HTTPEndpoint+"/kafka/v3/clusters/lkc-west/links", nil, "Authorization", "Bearer "+dp.Token+"x"); r.Status != 401 {
+	if r := apitest.Request(t, hc, "GET", cluster.Spec.HTTPEndpoint+"/kafka/v3/clusters/lkc-west/links", nil, "Authorization", "Bearer "+dp.Token+"x"); r.Status != 401 {
 		t.Errorf("link list with a forged token: %d %s", r.Status, r.Body)
 	}
-	if r := request(t, hc, "GET", v2+"/cmk/v2/clusters?environment=env-west", nil, "Authorization", "Bearer "+refresh); r.Status != 401 {
+	if r := apitest.Request(t, hc, "GET", v2+"/cmk/v2/clusters?environment=env-west", nil, "Authorization", "Bearer "+refresh); r.Status != 401 {
 		t.Errorf("Cloud API with a refresh token: %d %s, want 401", r.Status, r.Body)
 	}
 }

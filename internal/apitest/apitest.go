@@ -84,6 +84,14 @@ func (r *Response) Map(t testing.TB) map[string]any {
 // (a string sent as is, or a value encoded as JSON).
 func (e *Env) Do(method, path string, body any, hdr ...string) *Response {
 	e.t.Helper()
+	return Request(e.t, http.DefaultClient, method, e.RESTURL+path, body, hdr...)
+}
+
+// Request sends a request to an absolute URL over hc with an optional body
+// (a string sent as is, or a value encoded as JSON) and header name/value
+// pairs, and records the answer.
+func Request(t testing.TB, hc *http.Client, method, url string, body any, hdr ...string) *Response {
+	t.Helper()
 	var rd io.Reader
 	var raw []byte
 	switch b := body.(type) {
@@ -93,15 +101,15 @@ func (e *Env) Do(method, path string, body any, hdr ...string) *Response {
 	default:
 		var err error
 		if raw, err = json.Marshal(b); err != nil {
-			e.t.Fatal(err)
+			t.Fatal(err)
 		}
 	}
 	if raw != nil {
 		rd = bytes.NewReader(raw)
 	}
-	req, err := http.NewRequest(method, e.RESTURL+path, rd)
+	req, err := http.NewRequest(method, url, rd)
 	if err != nil {
-		e.t.Fatal(err)
+		t.Fatal(err)
 	}
 	if raw != nil {
 		req.Header.Set("Content-Type", "application/json")
@@ -109,14 +117,14 @@ func (e *Env) Do(method, path string, body any, hdr ...string) *Response {
 	for i := 0; i+1 < len(hdr); i += 2 {
 		req.Header.Set(hdr[i], hdr[i+1])
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := hc.Do(req)
 	if err != nil {
-		e.t.Fatalf("%s %s: %v", method, path, err)
+		t.Fatalf("%s %s: %v", method, url, err)
 	}
 	defer resp.Body.Close()
 	out, err := io.ReadAll(resp.Body)
 	if err != nil {
-		e.t.Fatal(err)
+		t.Fatal(err)
 	}
 	if raw != nil {
 		req.Body = io.NopCloser(bytes.NewReader(raw))
