@@ -84,6 +84,9 @@ type (
 		dead atomic.Bool
 
 		storageErr atomic.Pointer[storageFailure] // linkemu change "storage error state"
+		// legacySnaps are the snapshot.json files found at load, removed
+		// once partitions.snap replaces them (linkemu change, partsnap.go).
+		legacySnaps []string
 	}
 
 	broker struct {
@@ -330,7 +333,7 @@ func NewCluster(opts ...Opt) (*Cluster, error) {
 		// Persist the initial state so crash recovery can find
 		// meta.json, topics.json, etc.
 		if c.persist() {
-			if err = c.saveToDisk(); err != nil {
+			if err = c.saveToDisk(false); err != nil {
 				return nil, fmt.Errorf("persisting initial state: %w", err)
 			}
 		}
@@ -377,7 +380,7 @@ func (c *Cluster) Close() {
 		done := make(chan struct{})
 		c.adminCh <- func() {
 			c.drainReqChForShutdown()
-			if err := c.saveToDisk(); err != nil {
+			if err := c.saveToDisk(true); err != nil {
 				c.cfg.logger.Logf(LogLevelError, "persist to disk: %v", err)
 			}
 			if err := c.saveSessionState(); err != nil {

@@ -132,6 +132,9 @@ type (
 	persistMeta struct {
 		Version   int    `json:"version"`
 		ClusterID string `json:"cluster_id"`
+		// CleanShutdown is the token of the clean shutdown that wrote
+		// partitions.snap, cleared at load (linkemu change, partsnap.go).
+		CleanShutdown string `json:"clean_shutdown,omitempty"`
 	}
 
 	persistTopics struct {
@@ -559,8 +562,13 @@ func segmentFileName(baseOffset int64) string {
 // SAVE (SHUTDOWN)
 //////////////////////
 
-// saveToDisk writes all cluster state to disk. Called during orderly shutdown.
-func (c *Cluster) saveToDisk() error {
+// saveToDisk writes all cluster state to disk. Called during orderly
+// shutdown (clean true) and for a new cluster's initial state. With clean,
+// once everything else is durable, meta.json gets the clean-shutdown token
+// that lets the next start trust partitions.snap (linkemu change, see
+// partsnap.go); never for the initial state, which the running cluster
+// changes without rewriting.
+func (c *Cluster) saveToDisk(clean bool) error {
 	fsys := c.fs
 	dir := c.cfg.dataDir
 
@@ -568,21 +576,43 @@ func (c *Cluster) saveToDisk() error {
 		return fmt.Errorf("creating data dir: %w", err)
 	}
 
-	return errors.Join(
-		writeJSONFile(fsys, filepath.Join(dir, "meta.json"), persistMeta{
-			Version:   currentPersistVersion,
-			ClusterID: c.cfg.clusterID,
-		}),
+	token := newCleanToken()
+	err := errors.Join(
 		c.saveTopics(fsys, dir),
 		c.saveACLs(fsys, dir),
 		c.saveSASL(fsys, dir),
 		c.saveBrokerConfigs(fsys, dir),
 		c.saveQuotas(fsys, dir),
-		c.savePartitions(fsys, dir),
+		c.savePartitions(fsys, dir, token),
 		c.saveGroupsLog(fsys, dir),
 		c.savePIDsLog(fsys, dir),
 		c.saveSeqWindows(fsys, dir),
 	)
+	meta := persistMeta{Version: currentPersistVersion, ClusterID: c.cfg.clusterID}
+	// The token only after every write since the last load succeeded
+	// and the whole data dir (segments are written without fsync) is
+	// durable.
+	if clean && err == nil && c.storageErr.Load() == nil && syncWholeFS(fsys, dir) == nil {
+		meta.CleanShutdown = token
+	}
+	err = errors.Join(err, writeJSONFile(fsys, filepath.Join(dir, "meta.json"), meta))
+	if meta.CleanShutdown != "" {
+		if serr := syncDir(fsys, dir); serr == nil {
+			c.removeLegacySnapshots(fsys)
+		}
+	}
+	return err
+}
+
+// removeLegacySnapshots removes the per-partition snapshot.json files that
+// partitions.snap replaced.
+func (c *Cluster) removeLegacySnapshots(fsys fs) {
+	for _, p := range c.legacySnaps {
+		if err := fsys.Remove(p); err != nil && !os.IsNotExist(err) {
+			c.cfg.logger.Logf(LogLevelWarn, "remove %s: %v", p, err)
+		}
+	}
+	c.legacySnaps = nil
 }
 
 func (c *Cluster) saveTopics(fsys fs, dir string) error {
@@ -737,64 +767,14 @@ func (c *Cluster) forEachPartition(fn func(topic string, part int32, pd *partDat
 	return firstErr
 }
 
-func (c *Cluster) savePartitions(fsys fs, dir string) error {
-	return c.forEachPartition(func(topic string, part int32, pd *partData) error {
-		return c.savePartition(fsys, dir, topic, part, pd)
+// savePartitions closes every partition's files and writes every
+// partition's snapshot into partitions.snap (linkemu change, see
+// partsnap.go; upstream wrote a snapshot.json per partition).
+func (c *Cluster) savePartitions(fsys fs, dir, token string) error {
+	c.data.tps.each(func(_ string, _ int32, pd *partData) {
+		pd.closeAllFiles(c.cfg.syncWrites)
 	})
-}
-
-func (c *Cluster) savePartition(fsys fs, dir, topic string, part int32, pd *partData) error {
-	pdir := partDir(dir, topic, part)
-	if err := fsys.MkdirAll(pdir, 0o755); err != nil {
-		return err
-	}
-
-	pd.closeAllFiles(c.cfg.syncWrites)
-
-	// Build snapshot segment metadata from pd.segments.
-	// Segment files are already on disk (written by persistBatchToSegment
-	// on every produce, and updated by rebuildSegments after compaction).
-	var snapSegments []persistSegmentInfo
-	for _, si := range pd.segments {
-		psi := persistSegmentInfo{
-			BaseOffset: si.base,
-			Size:       si.size,
-			MinEpoch:   si.minEpoch,
-			MaxEpoch:   si.maxEpoch,
-		}
-		// If size is not tracked (e.g., loaded from older snapshot),
-		// stat the file to get it.
-		if psi.Size == 0 {
-			path := filepath.Join(pdir, segmentFileName(si.base))
-			if info, err := fsys.Stat(path); err == nil {
-				psi.Size = info.Size()
-			}
-		}
-		snapSegments = append(snapSegments, psi)
-	}
-
-	// Write partition snapshot
-	var abortedTxns []persistAbortedTxn
-	for _, a := range pd.abortedTxns {
-		abortedTxns = append(abortedTxns, persistAbortedTxn{
-			ProducerID:  a.producerID,
-			FirstOffset: a.firstOffset,
-			LastOffset:  a.lastOffset,
-		})
-	}
-	snap := persistPartSnapshot{
-		Version:          currentPersistVersion,
-		HighWatermark:    pd.highWatermark,
-		LastStableOffset: pd.lastStableOffset,
-		LogStartOffset:   pd.logStartOffset,
-		Epoch:            pd.epoch,
-		LeaderNode:       pd.leader.node,
-		MaxTimestamp:     pd.maxTimestampSeen,
-		CreatedAt:        pd.createdAt,
-		AbortedTxns:      abortedTxns,
-		Segments:         snapSegments,
-	}
-	return writeJSONFile(fsys, filepath.Join(pdir, "snapshot.json"), snap)
+	return c.savePartSnapshots(fsys, dir, token)
 }
 
 // rebuildSegments deletes existing segment files for a partition and rewrites
@@ -1010,8 +990,8 @@ func (c *Cluster) saveSeqWindows(fsys fs, dir string) error {
 
 // cleanupTmpFiles removes orphaned .tmp files left by interrupted
 // writeJSONFile calls. These are incomplete writes that should be discarded.
-// Checks both the top-level dir and partition subdirectories.
-func cleanupTmpFiles(fsys fs, dir string) {
+// Checks the top-level dir and, with partitions, partition subdirectories.
+func cleanupTmpFiles(fsys fs, dir string, partitions bool) {
 	removeTmpIn := func(d string) {
 		entries, err := fsys.ReadDir(d)
 		if err != nil {
@@ -1024,6 +1004,9 @@ func cleanupTmpFiles(fsys fs, dir string) {
 		}
 	}
 	removeTmpIn(dir)
+	if !partitions {
+		return
+	}
 	partsDir := filepath.Join(dir, "partitions")
 	pdirs, err := fsys.ReadDir(partsDir)
 	if err != nil {
@@ -1034,6 +1017,25 @@ func cleanupTmpFiles(fsys fs, dir string) {
 			removeTmpIn(filepath.Join(partsDir, d.Name()))
 		}
 	}
+}
+
+// clearCleanToken rewrites meta.json without its clean-shutdown token, and
+// makes that durable, before anything is written (linkemu change, see
+// partsnap.go). If meta.json cannot be written, partitions.snap is removed
+// instead, so that the token matches nothing.
+func (c *Cluster) clearCleanToken(fsys fs, dir string, meta persistMeta) error {
+	meta.CleanShutdown = ""
+	err := writeJSONFile(fsys, filepath.Join(dir, "meta.json"), meta)
+	if err != nil {
+		c.noteStorage(err)
+		if rerr := fsys.Remove(filepath.Join(dir, partSnapFile)); rerr != nil && !os.IsNotExist(rerr) {
+			return fmt.Errorf("clearing the clean-shutdown mark: %w", errors.Join(err, rerr))
+		}
+	}
+	if err := syncDir(fsys, dir); err != nil && !errors.Is(err, errors.ErrUnsupported) {
+		return fmt.Errorf("clearing the clean-shutdown mark: %w", err)
+	}
+	return nil
 }
 
 // loadFromDisk loads persisted state into the cluster.
@@ -1060,8 +1062,20 @@ func (c *Cluster) loadFromDisk() (bool, error) {
 	}
 	c.cfg.clusterID = meta.ClusterID
 
+	// linkemu change (partsnap.go): after a clean shutdown, trust
+	// partitions.snap, and clear the token before anything is written.
+	snaps := c.readPartSnapshots(fsys, dir)
+	clean := meta.CleanShutdown != "" && snaps.token == meta.CleanShutdown
+	if meta.CleanShutdown != "" {
+		if err := c.clearCleanToken(fsys, dir, meta); err != nil {
+			return false, err
+		}
+	}
+
 	// Clean up orphaned .tmp files from interrupted writeJSONFile calls
-	cleanupTmpFiles(fsys, dir)
+	// (in partition directories only left by older versions, which never
+	// shut down with a token).
+	cleanupTmpFiles(fsys, dir, !clean)
 
 	// Load broker configs first (segment configs needed by topics),
 	// then topics (needed by partitions), then partitions (may
@@ -1073,7 +1087,7 @@ func (c *Cluster) loadFromDisk() (bool, error) {
 	if err := errors.Join(
 		c.loadBrokerConfigs(fsys, dir),
 		c.loadTopics(fsys, dir),
-		c.loadPartitions(fsys, dir, &crashAbortedMu, &openTxns),
+		c.loadPartitions(fsys, dir, &crashAbortedMu, &openTxns, snaps, clean),
 	); err != nil {
 		return false, err
 	}
@@ -1154,20 +1168,22 @@ func (c *Cluster) loadTopics(fsys fs, dir string) error {
 	return nil
 }
 
-func (c *Cluster) loadPartitions(fsys fs, dir string, crashAbortedMu *sync.Mutex, openTxns *[]openTxn) error {
+func (c *Cluster) loadPartitions(fsys fs, dir string, crashAbortedMu *sync.Mutex, openTxns *[]openTxn, snaps partSnapshots, clean bool) error {
+	var legacyMu sync.Mutex
 	return c.forEachPartition(func(topic string, part int32, pd *partData) error {
-		return c.loadPartition(fsys, dir, topic, part, pd, crashAbortedMu, openTxns)
+		e := snaps.entries[snapKey{topic, part}]
+		if clean && e != nil && e.complete {
+			c.loadPartitionClean(pd, e)
+			return nil
+		}
+		return c.loadPartition(fsys, dir, topic, part, pd, crashAbortedMu, openTxns, e, &legacyMu)
 	})
 }
 
-func (c *Cluster) loadPartition(fsys fs, dir, topic string, part int32, pd *partData, crashAbortedMu *sync.Mutex, openTxns *[]openTxn) error {
+// loadPartition checks a partition's files against its snapshot: its entry
+// in partitions.snap, or else the snapshot.json of an older version.
+func (c *Cluster) loadPartition(fsys fs, dir, topic string, part int32, pd *partData, crashAbortedMu *sync.Mutex, openTxns *[]openTxn, e *partSnapEntry, legacyMu *sync.Mutex) error {
 	pdir := partDir(dir, topic, part)
-
-	// Try snapshot first
-	snapData, err := fsys.ReadFile(filepath.Join(pdir, "snapshot.json"))
-	if err != nil && !os.IsNotExist(err) {
-		return err
-	}
 
 	// Find segment files
 	entries, err := fsys.ReadDir(pdir)
@@ -1179,8 +1195,12 @@ func (c *Cluster) loadPartition(fsys fs, dir, topic string, part int32, pd *part
 	}
 
 	var segFiles []int64
+	var legacy bool
 	for _, e := range entries {
 		name := e.Name()
+		if name == "snapshot.json" {
+			legacy = true
+		}
 		if len(name) > 4 && name[len(name)-4:] == ".dat" {
 			base, err := strconv.ParseInt(name[:len(name)-4], 10, 64)
 			if err == nil {
@@ -1190,14 +1210,30 @@ func (c *Cluster) loadPartition(fsys fs, dir, topic string, part int32, pd *part
 	}
 	slices.Sort(segFiles)
 
-	// Try using snapshot for fast startup
-	if snapData != nil && len(segFiles) > 0 {
-		var snap persistPartSnapshot
-		if err := json.Unmarshal(snapData, &snap); err == nil && snap.Version <= currentPersistVersion {
-			if snapshotMatchesSegments(snap, segFiles, fsys, pdir) {
-				return c.loadPartitionFromSnapshot(pd, snap, segFiles, fsys, pdir)
+	var snap *persistPartSnapshot
+	if e != nil {
+		snap = &e.snap
+	}
+	if legacy {
+		legacyPath := filepath.Join(pdir, "snapshot.json")
+		legacyMu.Lock()
+		c.legacySnaps = append(c.legacySnaps, legacyPath)
+		legacyMu.Unlock()
+		if snap == nil {
+			snapData, err := fsys.ReadFile(legacyPath)
+			if err != nil && !os.IsNotExist(err) {
+				return err
+			}
+			var ls persistPartSnapshot
+			if snapData != nil && json.Unmarshal(snapData, &ls) == nil && ls.Version <= currentPersistVersion {
+				snap = &ls
 			}
 		}
+	}
+
+	// Try using snapshot for fast startup
+	if snap != nil && len(segFiles) > 0 && snapshotMatchesSegments(*snap, segFiles, fsys, pdir) {
+		return c.loadPartitionFromSnapshot(pd, *snap, segFiles, fsys, pdir)
 	}
 
 	// Full replay - scan all segments
