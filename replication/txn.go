@@ -289,25 +289,32 @@ func (w *Worker) endTxn(ctx context.Context, tp *txnProducer, commit bool) error
 // describeTxns describes transactional IDs; IDs the coordinator does not
 // know are absent from the result.
 func (w *Worker) describeTxns(ctx context.Context, ids []string) (map[string]kmsg.DescribeTransactionsResponseTransactionState, error) {
+	return w.txnStates.get(ctx, ids)
+}
+
+// describeTxnsEach describes destination transactions in one request, with
+// an answer per ID; unknown IDs are left out.
+func (w *Worker) describeTxnsEach(ctx context.Context, ids []string) (map[string]kmsg.DescribeTransactionsResponseTransactionState, map[string]error, error) {
 	req := kmsg.NewPtrDescribeTransactionsRequest()
 	req.TransactionalIDs = ids
 	opCtx, cancel := w.opContext(ctx)
 	defer cancel()
 	resp, err := req.RequestWith(opCtx, w.cfg.Dest)
 	if err != nil {
-		return nil, fmt.Errorf("describing destination transactions: %w", err)
+		return nil, nil, fmt.Errorf("describing destination transactions: %w", err)
 	}
 	out := make(map[string]kmsg.DescribeTransactionsResponseTransactionState, len(ids))
+	errs := make(map[string]error)
 	for _, st := range resp.TransactionStates {
 		switch err := kerr.ErrorForCode(st.ErrorCode); {
 		case errors.Is(err, kerr.TransactionalIDNotFound):
 		case err != nil:
-			return nil, fmt.Errorf("describing destination transaction %s: %w", st.TransactionalID, err)
+			errs[st.TransactionalID] = fmt.Errorf("describing destination transaction %s: %w", st.TransactionalID, err)
 		default:
 			out[st.TransactionalID] = st
 		}
 	}
-	return out, nil
+	return out, errs, nil
 }
 
 // nextSequence returns the sequence the ongoing transaction of producer pid

@@ -10,6 +10,7 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
 
 	linkemu "github.com/linkemu/linkemu"
 )
@@ -154,6 +155,10 @@ type Worker struct {
 	bufBytes     atomic.Int64  // bytes fetched and not yet written
 	txnTimeoutMs atomic.Int32
 	cfgSyncedAt  atomic.Int64 // unix nanos of the last config sync pass without errors
+
+	// Lookups many partitions make at once, merged (see batcher).
+	destOffs  batcher[topicPart, logOffsets]
+	txnStates batcher[string, kmsg.DescribeTransactionsResponseTransactionState]
 }
 
 type sourceHealth struct {
@@ -179,6 +184,8 @@ func New(cfg Config) *Worker {
 		changed:      make(chan struct{}, 1),
 	}
 	w.txnTimeoutMs.Store(int32(cfg.TransactionTimeout.Milliseconds()))
+	w.destOffs.do = w.destLogOffsets
+	w.txnStates.do = w.describeTxnsEach
 	return w
 }
 

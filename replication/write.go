@@ -321,19 +321,14 @@ func (p *partition) deleteRecords(ctx context.Context, offset int64) error {
 }
 
 // destOffsets returns the destination partition's log end and log start
-// offsets.
+// offsets. Partitions that ask at once share requests (see batcher).
 func (p *partition) destOffsets(ctx context.Context) (leo, logStart int64, err error) {
-	opCtx, cancel := p.w.opContext(ctx)
-	defer cancel()
-	ends, err := listOffsets(opCtx, p.w.cfg.Dest, p.m.name, []int32{p.id}, -1)
+	k := topicPart{p.m.name, p.id}
+	offs, err := p.w.destOffs.get(ctx, []topicPart{k})
 	if err != nil {
 		return 0, 0, err
 	}
-	starts, err := listOffsets(opCtx, p.w.cfg.Dest, p.m.name, []int32{p.id}, -2)
-	if err != nil {
-		return 0, 0, err
-	}
-	return ends[p.id], starts[p.id], nil
+	return offs[k].leo, offs[k].logStart, nil
 }
 
 // waitLEO waits until the destination log end offset reaches want (brokers
