@@ -73,11 +73,32 @@ func (h *heapSampler) finish() uint64 {
 	return h.peak
 }
 
-func freePort() int {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	check(err)
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
+// freePorts returns n ports that are free together with the port above
+// each, which an embedded cluster's SASL_SSL listener takes: two ports the
+// kernel hands out one after the other are often adjacent, and a cluster's
+// SASL_SSL port then was the other cluster's plaintext port.
+func freePorts(n int) []int {
+	var lns []net.Listener
+	defer func() {
+		for _, ln := range lns {
+			ln.Close()
+		}
+	}()
+	var ports []int
+	for len(ports) < n {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		check(err)
+		lns = append(lns, ln)
+		p := ln.Addr().(*net.TCPAddr).Port
+		if p == 65535 {
+			continue
+		}
+		if up, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", p+1)); err == nil {
+			lns = append(lns, up)
+			ports = append(ports, p)
+		}
+	}
+	return ports
 }
 
 func scaleRun(ctx context.Context, topics, partitions, perPartition int, memProfile, restartProfile string) scaleResult {
@@ -85,7 +106,8 @@ func scaleRun(ctx context.Context, topics, partitions, perPartition int, memProf
 	dir, err := os.MkdirTemp("", "linkemu-bench-scale-")
 	check(err)
 	defer os.RemoveAll(dir)
-	opts := emulator.Options{DataDir: dir, Embedded: emulator.DefaultEmbedded(freePort(), freePort())}
+	ports := freePorts(2)
+	opts := emulator.Options{DataDir: dir, Embedded: emulator.DefaultEmbedded(ports[0], ports[1])}
 	emu, err := emulator.Start(ctx, opts)
 	check(err)
 	east, _ := emu.Cluster("lkc-east")
