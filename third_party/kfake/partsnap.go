@@ -37,7 +37,10 @@ import (
 // with its entry (or, for data written before this change, its snapshot.json)
 // and its segments are read and CRC-checked, or fully replayed on mismatch.
 // The legacy snapshot.json files are removed at the first shutdown that
-// wrote partitions.snap.
+// wrote partitions.snap. An older kfake opening data written by this one
+// finds no snapshot.json and replays every partition's log (log start
+// offsets that DeleteRecords moved fall back to the first batch's, as after
+// a crash).
 
 const (
 	partSnapFile    = "partitions.snap"
