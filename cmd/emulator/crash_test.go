@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -17,16 +18,40 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 )
 
-// freePort returns a loopback port nobody listens on now.
+// freePort returns a loopback port nobody uses now, nor the port above it,
+// where an embedded cluster's SASL_SSL listener goes by default, and neither
+// next to a port handed out before: a busy machine's outgoing connections
+// took that neighbour often enough to fail a start now and then.
 func freePort(t *testing.T) int {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	portsMu.Lock()
+	defer portsMu.Unlock()
+	for range 100 {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := ln.Addr().(*net.TCPAddr).Port
+		up, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", p+1))
+		ln.Close()
+		if err != nil {
+			continue
+		}
+		up.Close()
+		if portsGiven[p-1] || portsGiven[p] || portsGiven[p+1] {
+			continue
+		}
+		portsGiven[p] = true
+		return p
 	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
+	t.Fatal("no free pair of loopback ports")
+	return 0
 }
+
+var (
+	portsMu    sync.Mutex
+	portsGiven = map[int]bool{}
+)
 
 func call(t *testing.T, method, url string, body any) (int, []byte) {
 	t.Helper()
