@@ -160,10 +160,13 @@ func (r *Registry) List() []*Cluster {
 	return out
 }
 
-// Close closes every cluster in reverse ID order.
+// Close closes every cluster.
 func (r *Registry) Close() {
-	cs := r.List()
-	for i := len(cs) - 1; i >= 0; i-- {
-		cs[i].Close()
+	// At once: an embedded cluster saves its data as it closes, which
+	// takes a while with thousands of partitions.
+	var wg sync.WaitGroup
+	for _, c := range r.List() {
+		wg.Go(c.Close)
 	}
+	wg.Wait()
 }
