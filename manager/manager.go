@@ -49,12 +49,10 @@ type Manager struct {
 	log      *slog.Logger
 
 	lanes lanes                // serialize the changes of one link or mirror
-	pubMu sync.Mutex           // orders publications of state (see write)
 	state atomic.Pointer[view] // the published links and mirrors
 
-	rtMu  sync.Mutex                               // serializes changes of rts
-	rts   atomic.Pointer[map[linkKey]*linkRuntime] // running link sides, copy-on-write
-	guard readOnlyIndex                            // mirror topics producers may not write to
+	rtMu sync.Mutex                               // serializes changes of rts
+	rts  atomic.Pointer[map[linkKey]*linkRuntime] // running link sides, copy-on-write
 }
 
 type linkKey struct{ cluster, name string }

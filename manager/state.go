@@ -135,40 +135,32 @@ func (t *wtx) DeleteMirror(cluster, name string) error {
 }
 
 // write runs fn in one store transaction (validation and write together)
-// and publishes what it changed. pubMu only orders the publications as the
-// store orders the commits: it is held across the transaction, which does
-// no network I/O and calls no worker, never across anything else.
+// and publishes what it changed before it returns. The store may commit fn
+// together with concurrent writes (group commit) and then runs each
+// publication after the commit, in commit order (store.UpdateThen), so the
+// view follows the store without a lock of the manager's own.
 func (m *Manager) write(fn func(tx *wtx) error) error {
-	m.pubMu.Lock()
-	defer m.pubMu.Unlock()
 	var t *wtx
-	err := m.store.Update(func(tx *store.Tx) error {
+	return m.store.UpdateThen(func(tx *store.Tx) error {
 		t = &wtx{Tx: tx, links: map[linkKey]*linkemu.Link{}, mirrors: map[linkKey]*linkemu.Mirror{}}
 		return fn(t)
-	})
-	if err != nil {
-		return err
-	}
+	}, func() { m.publish(t) })
+}
+
+// publish makes the view show a committed transaction's changes.
+func (m *Manager) publish(t *wtx) {
 	if len(t.links) == 0 && len(t.mirrors) == 0 {
-		return nil
+		return
 	}
 	old := m.state.Load()
 	next := &view{links: old.links, mirrors: old.mirrors}
 	if len(t.links) > 0 {
 		next.links = applyChanges(old.links, t.links)
 	}
-	clusters := map[string]bool{}
 	if len(t.mirrors) > 0 {
 		next.mirrors = applyChanges(old.mirrors, t.mirrors)
-		for k := range t.mirrors {
-			clusters[k.cluster] = true
-		}
 	}
 	m.state.Store(next)
-	for c := range clusters {
-		m.refreshGuard(next, c)
-	}
-	return nil
 }
 
 // applyChanges returns a copy of old with changes applied.
