@@ -77,7 +77,7 @@ func New(cfg Config) *Manager {
 		clusters: cfg.Clusters,
 		log:      cfg.Logger,
 	}
-	m.state.Store(&view{links: map[linkKey]*linkemu.Link{}, mirrors: map[linkKey]*linkemu.Mirror{}})
+	m.state.Store(emptyView())
 	m.rts.Store(&map[linkKey]*linkRuntime{})
 	return m
 }
