@@ -49,12 +49,10 @@ type Manager struct {
 	log      *slog.Logger
 
 	lanes lanes                // serialize the changes of one link or mirror
-	pubMu sync.Mutex           // orders publications of state (see write)
 	state atomic.Pointer[view] // the published links and mirrors
 
-	rtMu  sync.Mutex                               // serializes changes of rts
-	rts   atomic.Pointer[map[linkKey]*linkRuntime] // running link sides, copy-on-write
-	guard readOnlyIndex                            // mirror topics producers may not write to
+	rtMu sync.Mutex                               // serializes changes of rts
+	rts  atomic.Pointer[map[linkKey]*linkRuntime] // running link sides, copy-on-write
 }
 
 type linkKey struct{ cluster, name string }
@@ -79,7 +77,7 @@ func New(cfg Config) *Manager {
 		clusters: cfg.Clusters,
 		log:      cfg.Logger,
 	}
-	m.state.Store(&view{links: map[linkKey]*linkemu.Link{}, mirrors: map[linkKey]*linkemu.Mirror{}})
+	m.state.Store(emptyView())
 	m.rts.Store(&map[linkKey]*linkRuntime{})
 	return m
 }
@@ -148,18 +146,27 @@ func (m *Manager) cluster(id string) (*broker.Cluster, error) { return m.cluster
 // the link's lane exclusive.
 func (m *Manager) startLink(l *linkemu.Link) {
 	k := linkKey{l.ClusterID, l.Name}
-	old := m.runtime(l.ClusterID, l.Name)
-	if old != nil {
-		old.stop()
+	for {
+		old := m.runtime(l.ClusterID, l.Name)
+		if old != nil {
+			old.stop()
+		}
+		rt := newLinkRuntime(m, l)
+		if old != nil {
+			// A config change restarts the runtime: start from the old state so
+			// that its first check logs a change (PAUSED back to ACTIVE) once.
+			rt.health = old.Health()
+		}
+		rt.start()
+		m.setRuntime(k, rt)
+		// A task-config alter that published meanwhile may have
+		// reconfigured the old runtime: bring the new one to the view too.
+		latest, err := m.view().link(l.ClusterID, l.Name)
+		if err != nil || latest == l || rt.reconfigureTasks() {
+			return
+		}
+		l = latest
 	}
-	rt := newLinkRuntime(m, l)
-	if old != nil {
-		// A config change restarts the runtime: start from the old state so
-		// that its first check logs a change (PAUSED back to ACTIVE) once.
-		rt.health = old.Health()
-	}
-	rt.start()
-	m.setRuntime(k, rt)
 }
 
 // stopLink stops and forgets a link's runtime. The caller holds the link's
