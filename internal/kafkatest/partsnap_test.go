@@ -13,6 +13,7 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
 )
 
 // These tests cover linkemu's kfake change "one partition snapshot file and
@@ -248,5 +249,50 @@ func writeJSON(t *testing.T, path string, v any) {
 	}
 	if err := os.WriteFile(path, raw, 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestKfakeStoresNothingAfterTheShutdownSave covers linkemu's kfake change
+// "nothing runs after the shutdown save": Close's save can run while a
+// control function (linkemu's read-only guard is one, on every Produce) is
+// waited for. The request it was for used to be stored after the save, so
+// the segment held bytes the saved index did not know, and appends after a
+// clean restart were read back from the wrong place.
+func TestKfakeStoresNothingAfterTheShutdownSave(t *testing.T) {
+	dir := t.TempDir()
+	c := NewCluster(t, WithDataDir(dir))
+	c.CreateTopic(snapTopic, snapParts, nil)
+	snapRound(t, c, 0)
+
+	entered := make(chan struct{}, 1)
+	c.ControlKey(int16(kmsg.Produce), func(kmsg.Request) (kmsg.Response, error, bool) {
+		entered <- struct{}{}
+		time.Sleep(300 * time.Millisecond)
+		return nil, nil, false
+	})
+	racer, err := kgo.NewClient(kgo.SeedBrokers(c.Addr()), Partitioned())
+	if err != nil {
+		t.Fatal(err)
+	}
+	racer.Produce(context.Background(), &kgo.Record{Topic: snapTopic, Partition: 0, Value: []byte("racing the shutdown")}, nil)
+	<-entered
+	c.Close() // saves while the control function sleeps
+	racer.Close()
+	time.Sleep(500 * time.Millisecond) // the control function returns
+
+	c.start()
+	snapRound(t, c, 1)
+	state := snapState(t, c)
+	for p := range snapParts {
+		for round := range 2 {
+			for i := range 4 {
+				if want := fmt.Sprintf("%d@%d:r%d/p%d/%d/", p, 4*round+i, round, p, i); !strings.Contains(state, want) {
+					t.Fatalf("%q missing after a clean restart:\n%s", want, state)
+				}
+			}
+		}
+	}
+	if strings.Contains(state, "racing") {
+		t.Errorf("a record produced during the shutdown save was stored:\n%s", state)
 	}
 }

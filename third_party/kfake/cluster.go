@@ -84,6 +84,9 @@ type (
 		dead atomic.Bool
 
 		storageErr atomic.Pointer[storageFailure] // linkemu change "storage error state"
+		// savedForShutdown is set when Close's save begins: segment
+		// files are no longer written or removed (linkemu change).
+		savedForShutdown bool
 		// legacySnaps are the snapshot.json files found at load, removed
 		// once partitions.snap replaces them (linkemu change, partsnap.go).
 		legacySnaps []string
@@ -401,6 +404,20 @@ func (c *Cluster) Close() {
 	close(c.die)
 }
 
+// errShutDown answers a request whose control function was still running
+// when the cluster shut down (linkemu change).
+var errShutDown = errors.New("cluster shut down")
+
+// shutDown reports whether the shutdown admin function has run.
+func (c *Cluster) shutDown() bool {
+	select {
+	case <-c.die:
+		return true
+	default:
+		return false
+	}
+}
+
 // drainReqChForShutdown processes any pending OffsetCommit requests in
 // c.reqCh. This is called at the start of the shutdown admin function,
 // before saveToDisk. Without this, Go's select in run() may pick adminCh
@@ -492,6 +509,13 @@ func (c *Cluster) run() {
 	c.shareGroups.refreshSweepTicker()
 outer:
 	for {
+		// linkemu change "nothing is stored after the shutdown save":
+		// the shutdown admin function can also run while a control
+		// function is waited for (tryControlKey); no request is handled
+		// after it.
+		if c.shutDown() {
+			return
+		}
 		var (
 			creq    *clientReq
 			w       *watchFetch
@@ -984,6 +1008,18 @@ func (c *Cluster) tryControlKey(key int16, creq *clientReq) (kmsg.Response, erro
 			select {
 			case admin := <-c.adminCh:
 				admin()
+				if c.shutDown() {
+					// The request is dropped, not handled after
+					// the shutdown save. The control function
+					// re-locks controlMu when it returns, which
+					// tryControl's deferred unlock expects.
+					select {
+					case <-res:
+					case sleepChs := <-c.controlSleep:
+						c.beginSleptControl(&slept{cctx: cctx, sleepChs: sleepChs, res: res, creq: creq})
+					}
+					return nil, errShutDown, true
+				}
 				continue
 			case fn := <-c.groupWorkCh:
 				fn()

@@ -571,8 +571,10 @@ outer:
 		if seg.readFile != nil {
 			seg.readFile.Close()
 		}
-		c.fs.Remove(filepath.Join(pdir, segmentFileName(seg.base)))
-		c.fs.Remove(filepath.Join(pdir, indexFileName(seg.base)))
+		if !c.savedForShutdown { // linkemu change: the files stay as saved
+			c.fs.Remove(filepath.Join(pdir, segmentFileName(seg.base)))
+			c.fs.Remove(filepath.Join(pdir, indexFileName(seg.base)))
+		}
 		pd.segments = pd.segments[1:]
 	}
 	// If all segments were trimmed, close active handles

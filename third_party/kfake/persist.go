@@ -576,6 +576,9 @@ func (c *Cluster) saveToDisk(clean bool) error {
 		return fmt.Errorf("creating data dir: %w", err)
 	}
 
+	// Segment files stay as saved, whatever still runs before the run
+	// loop stops (a request whose control function was waited for).
+	c.savedForShutdown = clean
 	token := newCleanToken()
 	err := errors.Join(
 		c.saveTopics(fsys, dir),
@@ -781,6 +784,9 @@ func (c *Cluster) savePartitions(fsys fs, dir, token string) error {
 // them from the given batches, rebuilding pd.segments with batchMeta. Called
 // after compaction changes the batch set. Also resets active file handles.
 func (c *Cluster) rebuildSegments(pd *partData, batches []*partBatch) {
+	if c.savedForShutdown {
+		return // the files stay as saved (linkemu change)
+	}
 	pdir := partDir(c.storageDir, pd.t, pd.p)
 
 	pd.closeAllFiles(false)
@@ -1856,6 +1862,11 @@ func (c *Cluster) openSegmentFiles(pd *partData, pdir string) error {
 func (c *Cluster) persistBatchToSegment(pd *partData, b *partBatch) int64 {
 	fsys := c.fs
 	pdir := partDir(c.storageDir, pd.t, pd.p)
+
+	if c.savedForShutdown {
+		c.cfg.logger.Logf(LogLevelWarn, "persist batch %s-%d: the cluster is shutting down", pd.t, pd.p)
+		return -1
+	}
 
 	// Ensure segment exists in memory before any I/O that might fail.
 	if len(pd.segments) == 0 {
