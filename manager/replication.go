@@ -23,6 +23,7 @@ func (rt *linkRuntime) startReplication(ctx context.Context, local *kgo.Client) 
 		ConfigSyncInterval: l.ConfigDuration(linkemu.CfgTopicConfigSyncMs),
 		ConfigSyncInclude:  l.ConfigList(linkemu.CfgTopicConfigSyncInclude),
 		OnChange:           rt.m.cfg.OnMirrorChange,
+		MaxPartitions:      m.cfg.Limits.PartitionsPerTopic,
 	})
 	// The worker outlives the runtime's context when a runtime adopts it
 	// (adopt); stop ends it.
