@@ -3,6 +3,7 @@ package linkemu
 import (
 	"fmt"
 	"regexp"
+	"strings"
 )
 
 // Limits bound what one request may ask of linkemu, so that no request can
@@ -145,9 +146,12 @@ func ValidateTopicName(field, name string) error {
 	return nil
 }
 
-// The flag and environment variable that raise Limits.PartitionsPerTopic,
-// named by the errors that it refuses.
-const partitionsPerTopicKnob = "--max-partitions-per-topic (EMULATOR_MAX_PARTITIONS_PER_TOPIC)"
+// PartitionsPerTopicFlag is the emulator's flag that sets
+// Limits.PartitionsPerTopic; the errors of mirrors refused by it name the
+// flag and its environment variable.
+const PartitionsPerTopicFlag = "max-partitions-per-topic"
+
+var partitionsPerTopicKnob = "--" + PartitionsPerTopicFlag + " (EMULATOR_" + strings.ToUpper(strings.ReplaceAll(PartitionsPerTopicFlag, "-", "_")) + ")"
 
 // CheckMirrorPartitions refuses a mirror topic of a source topic with more
 // partitions than a topic may have on the destination cluster. A mirror
