@@ -33,14 +33,18 @@ func (m *Manager) LinkConfig(_ context.Context, cluster, link, name string) (lin
 }
 
 // AlterLinkConfigs sets and resets configs of a link in one step: all or
-// nothing. The link's runtime restarts with the new configs before it
-// returns.
+// nothing. The link runs with the new configs before it returns.
 //
 // Validation and change are one store transaction, which needs no lane:
-// the store orders concurrent alters. The restart does (no mirror
-// operation of the link may run meanwhile), and restarts with the latest
-// configs: alters that queue up while one restarts the runtime find it
-// running their configs already, and return without restarting it again.
+// the store orders concurrent alters. A change of task configs only
+// (offset sync, ACL sync, auto-create and the configs the manager reads
+// from the view) reconfigures the running task workers in place, which
+// takes no lane either: the connection, replication and mirror operations
+// of the link go on through it. Any other change restarts the link's
+// runtime, which does take the link's lane (no mirror operation of the
+// link may run meanwhile), and restarts with the latest configs: alters
+// that queue up while one restarts the runtime find it running their
+// configs already, and return without restarting it again.
 func (m *Manager) AlterLinkConfigs(ctx context.Context, cluster, link string, sets map[string]string, resets []string, validateOnly bool) error {
 	if _, err := m.cluster(cluster); err != nil {
 		return err
@@ -67,6 +71,9 @@ func (m *Manager) AlterLinkConfigs(ctx context.Context, cluster, link string, se
 		return err
 	}
 	m.log.Info("link configs altered", "cluster", cluster, "link", link, "set", len(norm), "reset", len(resets))
+	if rt := m.runtime(cluster, link); rt != nil && rt.reconfigureTasks() {
+		return nil
+	}
 	unlock, err := m.lanes.lock(ctx, linkLane(cluster, link, true))
 	if err != nil {
 		return err
@@ -77,15 +84,10 @@ func (m *Manager) AlterLinkConfigs(ctx context.Context, cluster, link string, se
 		return nil // deleted since: nothing runs to restart
 	}
 	rt := m.runtime(cluster, link)
-	switch {
-	case rt != nil && rt.src == latest:
-		// A concurrent alter restarted it with these configs already.
-	case rt != nil && tasksOnly(rt.link, latest):
-		rt.stopTasksAndHealth()
-		m.setRuntime(linkKey{cluster, link}, rt.adopt(latest))
-	default:
-		m.startLink(latest)
+	if rt != nil && rt.runs(latest) {
+		return nil // a concurrent alter restarted it with these configs already
 	}
+	m.startLink(latest)
 	return nil
 }
 

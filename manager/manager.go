@@ -154,18 +154,27 @@ func (m *Manager) cluster(id string) (*broker.Cluster, error) { return m.cluster
 // the link's lane exclusive.
 func (m *Manager) startLink(l *linkemu.Link) {
 	k := linkKey{l.ClusterID, l.Name}
-	old := m.runtime(l.ClusterID, l.Name)
-	if old != nil {
-		old.stop()
+	for {
+		old := m.runtime(l.ClusterID, l.Name)
+		if old != nil {
+			old.stop()
+		}
+		rt := newLinkRuntime(m, l)
+		if old != nil {
+			// A config change restarts the runtime: start from the old state so
+			// that its first check logs a change (PAUSED back to ACTIVE) once.
+			rt.health = old.Health()
+		}
+		rt.start()
+		m.setRuntime(k, rt)
+		// A task-config alter that published meanwhile may have
+		// reconfigured the old runtime: bring the new one to the view too.
+		latest, err := m.view().link(l.ClusterID, l.Name)
+		if err != nil || latest == l || rt.reconfigureTasks() {
+			return
+		}
+		l = latest
 	}
-	rt := newLinkRuntime(m, l)
-	if old != nil {
-		// A config change restarts the runtime: start from the old state so
-		// that its first check logs a change (PAUSED back to ACTIVE) once.
-		rt.health = old.Health()
-	}
-	rt.start()
-	m.setRuntime(k, rt)
 }
 
 // stopLink stops and forgets a link's runtime. The caller holds the link's

@@ -25,8 +25,8 @@ func (rt *linkRuntime) startReplication(ctx context.Context, local *kgo.Client) 
 		OnChange:           rt.m.cfg.OnMirrorChange,
 		MaxPartitions:      m.cfg.Limits.PartitionsPerTopic,
 	})
-	// The worker outlives the runtime's context when a runtime adopts it
-	// (adopt); stop ends it.
+	// The worker ends with stop, not with the runtime's context: the health
+	// loop and the tasks stop first.
 	if err := rt.repl.Start(context.WithoutCancel(ctx)); err != nil {
 		m.log.Error("replication worker did not start", "cluster", l.ClusterID, "link", l.Name, "err", err)
 		rt.repl = nil

@@ -29,7 +29,10 @@ type linkRuntime struct {
 	workers taskWorkers
 	repl    *replication.Worker // nil unless this side receives data
 
-	applyMu *sync.Mutex // serializes applyMirrors; shared with a runtime that adopts this one's worker
+	applyMu *sync.Mutex // serializes applyMirrors
+
+	tasksMu  sync.Mutex    // orders reconfigurations of the task workers
+	tasksSrc *linkemu.Link // the view's version the task workers were last reconfigured to
 
 	mu     sync.Mutex
 	health linkHealth
@@ -100,26 +103,35 @@ func (rt *linkRuntime) stopTasksAndHealth() {
 	rt.stopTasks()
 }
 
-// adopt returns a runtime of l, a new version of rt's link that differs
-// only in task configs, which takes over rt's connection, replication
-// worker and health: only the task workers and the health loop restart, so
-// mirrors keep copying. rt must be stopped with stopTasksAndHealth first.
-func (rt *linkRuntime) adopt(l *linkemu.Link) *linkRuntime {
-	n := &linkRuntime{m: rt.m, link: l.Clone(), src: l, conn: rt.conn, connErr: rt.connErr, remote: rt.remote, repl: rt.repl, applyMu: rt.applyMu}
-	n.health, n.hold = rt.Health(), rt.holding()
-	ctx, cancel := context.WithCancel(context.Background())
-	n.cancel = cancel
-	if rt.workers.acls != nil {
-		if local, err := rt.m.clusters.Get(l.ClusterID); err == nil {
-			n.startTasks(ctx, local.Client())
-		}
+// runs reports whether the runtime runs l, a version of its link from the
+// view: it started with it, or its task workers were reconfigured to it.
+func (rt *linkRuntime) runs(l *linkemu.Link) bool {
+	rt.tasksMu.Lock()
+	defer rt.tasksMu.Unlock()
+	return rt.src == l || rt.tasksSrc == l
+}
+
+// reconfigureTasks brings the task workers to the link's latest configs in
+// the view when those differ from the runtime's only in task configs (see
+// tasksOnly): the connection and replication keep running. It reports
+// false when the runtime must restart instead. It reads the view under
+// tasksMu, so concurrent calls end with the latest configs applied.
+func (rt *linkRuntime) reconfigureTasks() bool {
+	rt.tasksMu.Lock()
+	defer rt.tasksMu.Unlock()
+	latest, err := rt.m.view().link(rt.link.ClusterID, rt.link.Name)
+	if err != nil {
+		return true // deleted: its delete stops the runtime
 	}
-	n.wg.Add(1)
-	go func() {
-		defer n.wg.Done()
-		n.healthLoop(ctx)
-	}()
-	return n
+	if latest == rt.src || latest == rt.tasksSrc {
+		return true
+	}
+	if !tasksOnly(rt.link, latest) {
+		return false
+	}
+	rt.tasksSrc = latest
+	rt.workers.reconfigure(latest)
+	return true
 }
 
 func (rt *linkRuntime) healthLoop(ctx context.Context) {

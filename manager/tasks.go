@@ -82,6 +82,28 @@ func (rt *linkRuntime) startTasks(ctx context.Context, local *kgo.Client) {
 	rt.workers.auto.Start(ctx)
 }
 
+// reconfigure hands the task workers the task configs of l, a version of
+// their link that differs from the one they started with only in those
+// (see tasksOnly). Config errors cannot happen here, as in startTasks.
+func (w *taskWorkers) reconfigure(l *linkemu.Link) {
+	if w.offsets != nil {
+		cfg, _ := offsetsync.ConfigFromLinkConfigs(l.Configs)
+		w.offsets.Reconfigure(cfg)
+		if w.remoteOffsets != nil {
+			cfg.TopicType = linkemu.TopicTypeRemoteMirror
+			w.remoteOffsets.Reconfigure(cfg)
+		}
+	}
+	if w.acls != nil {
+		cfg, _ := aclsync.ConfigFromLinkConfigs(l.Configs)
+		w.acls.Reconfigure(cfg)
+	}
+	if w.auto != nil {
+		cfg, _ := automirror.ConfigFromLinkConfigs(l.Configs)
+		w.auto.Reconfigure(cfg)
+	}
+}
+
 func (rt *linkRuntime) stopTasks() {
 	if rt.workers.auto != nil {
 		rt.workers.auto.Stop()

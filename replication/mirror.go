@@ -162,13 +162,16 @@ func (m *mirror) step(ctx context.Context) error {
 	if have == nsrc {
 		return nil
 	}
-	return m.addPartitions(ctx, have, nsrc)
+	return m.addPartitions(ctx, src, dst, have, nsrc)
 }
 
 // addPartitions starts partitions [from, to), settling their start offsets
 // first: the StartSpec for a new mirror, the earliest offset for partitions
-// the source grew later.
-func (m *mirror) addPartitions(ctx context.Context, from, to int) error {
+// the source grew later. src and dst are the metadata step checked, which
+// have at least to partitions; the new partitions take their leaders from
+// the mirror's latest metadata when it still has them all (a refresh that
+// found the destination topic deleted has none), else from the checked.
+func (m *mirror) addPartitions(ctx context.Context, src, dst *topicMeta, from, to int) error {
 	spec := m.spec.StartSpec
 	if from > 0 || len(m.doc.Partitions) > 0 {
 		spec = "earliest"
@@ -201,10 +204,11 @@ func (m *mirror) addPartitions(ctx context.Context, from, to int) error {
 		}
 	}
 	m.mu.Lock()
+	src, dst = covering(m.src, src, to), covering(m.dst, dst, to)
 	for i := from; i < to; i++ {
 		p := newPartition(m, int32(i))
-		p.srcLeader, p.srcTopicID = m.src.leaders[i], m.src.id
-		p.dstLeader, p.dstTopicID = m.dst.leaders[i], m.dst.id
+		p.srcLeader, p.srcTopicID = src.leaders[i], src.id
+		p.dstLeader, p.dstTopicID = dst.leaders[i], dst.id
 		m.parts = append(m.parts, p)
 		m.wg.Go(p.run)
 	}
@@ -213,6 +217,14 @@ func (m *mirror) addPartitions(ctx context.Context, from, to int) error {
 		m.w.changedStatus()
 	}
 	return nil
+}
+
+// covering returns latest when it has at least n partitions, else checked.
+func covering(latest, checked *topicMeta, n int) *topicMeta {
+	if latest != nil && len(latest.leaders) >= n {
+		return latest
+	}
+	return checked
 }
 
 // pinnedStarts returns the start offsets the manager resolved when it
