@@ -17,6 +17,7 @@ import (
 	linkemu "github.com/linkemu/linkemu"
 	"github.com/linkemu/linkemu/emulator"
 	"github.com/linkemu/linkemu/internal/apitest"
+	"github.com/linkemu/linkemu/internal/kafkatest"
 )
 
 // mirrorLimits are the limits of the tests below: small enough to cross
@@ -323,4 +324,46 @@ func topicPartitions(t *testing.T, env *apitest.Env, cluster, topic string) int 
 		t.Fatal(err)
 	}
 	return len(details[topic].Partitions)
+}
+
+// TestTruncateAndRestoreRefusesARemoteOverTheLimit fails a mirror over to
+// west, grows west's topic past the partition limit, and asks east to
+// truncate and restore its topic as a mirror of it: the action must fail
+// for that topic naming the limit before east's topic is deleted, so east
+// keeps its topic and its records.
+func TestTruncateAndRestoreRefusesARemoteOverTheLimit(t *testing.T) {
+	t.Parallel()
+	b := newBidiLabWith(t, emulator.Options{Limits: mirrorLimits})
+	b.topic(t, "orders", 2)
+	kafkatest.Produce(t, b.east, "orders", values("e", 0, 10)...)
+	b.mustStatus(t, 204, http.MethodPost, apitest.ClusterPath("lkc-west", "/links/dr/mirrors"), map[string]any{"source_topic_name": "orders"})
+	kafkatest.WaitExact(t, b.east, b.west, "orders", "orders", apitest.Timeout)
+	if res := b.act(t, "lkc-west", "failover", "", "orders"); res[0]["error_code"] != nil {
+		t.Fatalf("failover: %v", res[0])
+	}
+	b.waitMirror(t, "lkc-west", "orders", "STOPPED")
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := admin(t, b.Bootstrap("lkc-west")).CreatePartitions(ctx, 7, "orders"); err != nil { // 9: over the limit of 8
+		t.Fatalf("grow west's topic: %v", err)
+	}
+	before := clusterState(t, b.Env)
+	for _, query := range []string{"?validate_only=true", ""} {
+		res := b.act(t, "lkc-east", "truncate-and-restore", query, "orders")
+		msg, _ := res[0]["error_message"].(string)
+		if res[0]["error_code"] != float64(400) {
+			t.Fatalf("truncate-and-restore%s of a topic whose remote is over the limit: %v", query, res[0])
+		}
+		for _, s := range []string{"'orders'", "9 partitions", "more than the 8", "--max-partitions-per-topic"} {
+			if !strings.Contains(msg, s) {
+				t.Errorf("truncate-and-restore%s: error message %q does not contain %q", query, msg, s)
+			}
+		}
+	}
+	if after := clusterState(t, b.Env); !reflect.DeepEqual(before, after) {
+		t.Errorf("state changed:\nbefore %q\nafter  %q", before, after)
+	}
+	if got := consumeAll(t, b.Bootstrap("lkc-east"), "orders", 10); len(got) != 10 {
+		t.Errorf("east's topic holds %d records, want 10", len(got))
+	}
 }
