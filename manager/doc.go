@@ -34,7 +34,7 @@
 // # Concurrency
 //
 // The control plane never blocks a read and never lets one object's slow
-// change hold up another's. Four rules, each kept in one place:
+// change hold up another's. Five rules, each kept in one place:
 //
 //   - Reads wait for nothing. Every GET (links, mirrors, link configs, the
 //     metrics snapshot) reads published state: the view of stored links and
@@ -44,12 +44,15 @@
 //     figures. No read opens a store transaction, takes a lane, or waits for
 //     a probe, a catch-up or any network call.
 //   - Writes publish before they return. write (state.go) runs validation
-//     and change in one store transaction and publishes the next view (and
-//     the write guards) before it returns: the writer's next read, and any
-//     read that starts afterwards, sees the change. Topics, partitions,
-//     configs, ACLs and groups are read from the brokers themselves, with
-//     fresh metadata requests, never from a client's metadata cache (see
-//     package broker), so they read their writes too.
+//     and change in one store transaction and publishes the next view
+//     before it returns: the writer's next read, and any read that starts
+//     afterwards, sees the change. Concurrent writes share store
+//     transactions (the store's group commit, one fsync for many), and the
+//     store runs their publications in commit order, so the view never
+//     goes back. Topics, partitions, configs, ACLs and groups are read from
+//     the brokers themselves, with fresh metadata requests, never from a
+//     client's metadata cache (see package broker), so they read their
+//     writes too.
 //   - Changes are serialized per object only. A lane (lanes.go) per link
 //     side and per mirror topic orders the changes of that object; a mirror
 //     operation holds its link's lane shared and the mirror's exclusive,
@@ -60,13 +63,16 @@
 //     their contexts. Probes that only validate a new link run before its
 //     lane is taken.
 //   - No lock is held across network I/O or a store transaction that calls
-//     into a worker. The only locks besides lanes are short: pubMu orders
-//     publications (held across a store transaction that calls nothing
-//     else), rtMu orders runtime map swaps, and per-runtime locks guard
-//     health figures and the hand-over of mirrors to the worker. Workers
+//     into a worker. The only locks besides lanes are short: rtMu orders
+//     runtime map swaps, per-runtime locks guard health figures, the
+//     hand-over of mirrors to the worker and task reconfigurations. Workers
 //     follow the same rule (replication saves its documents outside its
 //     status lock), so a store write that waits for bbolt to grow its file
 //     never waits for a reader that waits for it.
+//   - A link's task configs (offset sync, ACL sync, auto-create) change in
+//     place: the running task workers take the new configs, and no lane is
+//     taken, so mirror operations on the link go on meanwhile. Other config
+//     changes restart the link's runtime under its lane.
 //
 // A mirror action goes down the layers once: select the mirrors from the
 // view, take the lanes, validate against the view, change the store (and

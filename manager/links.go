@@ -233,11 +233,11 @@ func (m *Manager) linkStatus(v *view, l *linkemu.Link, includeTasks bool) *LinkS
 	}
 	for _, mr := range v.mirrorsOf(l.ClusterID, l.Name) {
 		st.TopicNames = append(st.TopicNames, mr.Name)
-		mv := m.mirrorView(mr)
+		status, partitions := m.mirrorBrief(mr)
 		if st.CategoryCounts == nil {
 			st.CategoryCounts = map[string]int{}
 		}
-		st.CategoryCounts[stateCategory(mv.Status)] += len(mv.Lags)
+		st.CategoryCounts[stateCategory(status)] += partitions
 	}
 	return st
 }

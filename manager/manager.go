@@ -54,12 +54,10 @@ type Manager struct {
 	log      *slog.Logger
 
 	lanes lanes                // serialize the changes of one link or mirror
-	pubMu sync.Mutex           // orders publications of state (see write)
 	state atomic.Pointer[view] // the published links and mirrors
 
-	rtMu  sync.Mutex                               // serializes changes of rts
-	rts   atomic.Pointer[map[linkKey]*linkRuntime] // running link sides, copy-on-write
-	guard readOnlyIndex                            // mirror topics producers may not write to
+	rtMu sync.Mutex                               // serializes changes of rts
+	rts  atomic.Pointer[map[linkKey]*linkRuntime] // running link sides, copy-on-write
 }
 
 type linkKey struct{ cluster, name string }
@@ -85,7 +83,7 @@ func New(cfg Config) *Manager {
 		clusters: cfg.Clusters,
 		log:      cfg.Logger,
 	}
-	m.state.Store(&view{links: map[linkKey]*linkemu.Link{}, mirrors: map[linkKey]*linkemu.Mirror{}})
+	m.state.Store(emptyView())
 	m.rts.Store(&map[linkKey]*linkRuntime{})
 	return m
 }

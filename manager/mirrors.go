@@ -294,12 +294,18 @@ func (m *Manager) ListMirrors(_ context.Context, cluster, link string, status li
 // mirrorView combines a stored mirror with its link's runtime. It takes no
 // lock but the workers' short status locks, which are never held across I/O.
 func (m *Manager) mirrorView(mr *linkemu.Mirror) *MirrorView {
-	v := &MirrorView{Mirror: mr, Status: mr.Status, TopicError: mr.TopicError, StateTime: mr.StateTime, TransitionErrors: mr.TransitionErrors}
 	rt := m.runtime(mr.ClusterID, mr.LinkName)
 	var rs replication.MirrorStatus
 	var running bool
 	if rt != nil && rt.repl != nil {
 		rs, running = rt.repl.Status(mr.Name)
+	}
+	v := &MirrorView{Mirror: mr, TransitionErrors: mr.TransitionErrors}
+	v.Status, v.TopicError, v.StateTime = mirrorState(mr, rt, rs, running)
+	var limit *replication.PartitionLimitError
+	if v.Status == linkemu.MirrorFailed && running && errors.As(rs.Err, &limit) {
+		v.TransitionErrors = append(slices.Clip(v.TransitionErrors), linkemu.TransitionError{Code: linkemu.TaskErrPolicyViolation,
+			Message: m.cfg.Limits.MirrorGrowthRefused(mr.ClusterID, mr.Name, mr.SourceTopic, limit.Source, limit.Mirror)})
 	}
 	n := int(mr.Partitions)
 	if len(rs.Partitions) > n {
@@ -318,8 +324,32 @@ func (m *Manager) mirrorView(mr *linkemu.Mirror) *MirrorView {
 				RecordsReplicated: p.RecordsReplicated, BytesReplicated: p.BytesReplicated}
 		}
 	}
+	return v
+}
+
+// mirrorBrief returns what mirrorView shows of a mirror's status and
+// partition count, without reading its partitions' figures: a link's
+// category counts need no more.
+func (m *Manager) mirrorBrief(mr *linkemu.Mirror) (linkemu.MirrorStatus, int) {
+	rt := m.runtime(mr.ClusterID, mr.LinkName)
+	var rs replication.MirrorStatus
+	var running bool
+	n := int(mr.Partitions)
+	if rt != nil && rt.repl != nil {
+		var parts int
+		rs, parts, running = rt.repl.Brief(mr.Name)
+		n = max(n, parts)
+	}
+	status, _, _ := mirrorState(mr, rt, rs, running)
+	return status, n
+}
+
+// mirrorState is a mirror's status on the wire: the stored one, unless the
+// worker reports the mirror failed or the link's health says it cannot copy.
+func mirrorState(mr *linkemu.Mirror, rt *linkRuntime, rs replication.MirrorStatus, running bool) (linkemu.MirrorStatus, linkemu.MirrorTopicError, time.Time) {
+	status, terr, at := mr.Status, mr.TopicError, mr.StateTime
 	if mr.Status != linkemu.MirrorActive && mr.Status != linkemu.MirrorPaused {
-		return v
+		return status, terr, at
 	}
 	var h linkHealth
 	if rt != nil {
@@ -327,27 +357,22 @@ func (m *Manager) mirrorView(mr *linkemu.Mirror) *MirrorView {
 	}
 	switch {
 	case running && rs.TopicError != "":
-		v.Status, v.TopicError = linkemu.MirrorFailed, rs.TopicError
+		status, terr = linkemu.MirrorFailed, rs.TopicError
 		if !rs.FailedAt.IsZero() {
-			v.StateTime = rs.FailedAt
-		}
-		var limit *replication.PartitionLimitError
-		if errors.As(rs.Err, &limit) {
-			v.TransitionErrors = append(slices.Clip(v.TransitionErrors), linkemu.TransitionError{Code: linkemu.TaskErrPolicyViolation,
-				Message: m.cfg.Limits.MirrorGrowthRefused(mr.ClusterID, mr.Name, mr.SourceTopic, limit.Source, limit.Mirror)})
+			at = rs.FailedAt
 		}
 	case h.state == linkemu.LinkFailed:
-		v.Status = linkemu.MirrorLinkFailed
+		status = linkemu.MirrorLinkFailed
 	case h.state == linkemu.LinkPaused:
-		v.Status = linkemu.MirrorLinkPaused
+		status = linkemu.MirrorLinkPaused
 	case mr.Status == linkemu.MirrorPaused:
 	case h.localDown:
 		// The destination is down, not the source: the mirror keeps its
 		// state, and its lag grows until the destination returns.
 	case h.state == linkemu.LinkUnavailable || (running && rs.SourceUnavailable):
-		v.Status = linkemu.MirrorSourceUnavailable
+		status = linkemu.MirrorSourceUnavailable
 	}
-	return v
+	return status, terr, at
 }
 
 // mirrorsChanged tells a link's replication worker that the link's mirrors

@@ -18,6 +18,15 @@ import (
 type view struct {
 	links   map[linkKey]*linkemu.Link
 	mirrors map[linkKey]*linkemu.Mirror // by cluster and mirror topic name
+	// byLink holds each link's mirror topics sorted by name, by cluster and
+	// link name: the reads of one link (GET link, the metrics) and the
+	// workers' mirror lists need not walk every mirror.
+	byLink map[linkKey][]*linkemu.Mirror
+}
+
+// emptyView is the view of an empty store.
+func emptyView() *view {
+	return &view{links: map[linkKey]*linkemu.Link{}, mirrors: map[linkKey]*linkemu.Mirror{}, byLink: map[linkKey][]*linkemu.Mirror{}}
 }
 
 func (v *view) link(cluster, name string) (*linkemu.Link, error) {
@@ -53,21 +62,22 @@ func (v *view) mirror(cluster, name string) *linkemu.Mirror { return v.mirrors[l
 // when link is "", of every cluster when cluster is also "", sorted by
 // cluster and name.
 func (v *view) mirrorsOf(cluster, link string) []*linkemu.Mirror {
+	if cluster != "" && link != "" {
+		return slices.Clip(v.byLink[linkKey{cluster, link}])
+	}
 	var out []*linkemu.Mirror
 	for k, mr := range v.mirrors {
 		if (cluster == "" || k.cluster == cluster) && (link == "" || mr.LinkName == link) {
 			out = append(out, mr)
 		}
 	}
-	slices.SortFunc(out, func(a, b *linkemu.Mirror) int {
-		return cmp.Or(strings.Compare(a.ClusterID, b.ClusterID), strings.Compare(a.Name, b.Name))
-	})
+	sortMirrors(out)
 	return out
 }
 
 // loadView reads the whole view from the store.
 func loadView(s *store.Store) (*view, error) {
-	v := &view{links: map[linkKey]*linkemu.Link{}, mirrors: map[linkKey]*linkemu.Mirror{}}
+	v := emptyView()
 	err := s.View(func(tx *store.Tx) error {
 		links, err := tx.Links("")
 		if err != nil {
@@ -79,6 +89,11 @@ func loadView(s *store.Store) (*view, error) {
 		mirrors, err := tx.Mirrors("", "")
 		for _, mr := range mirrors {
 			v.mirrors[linkKey{mr.ClusterID, mr.Name}] = mr
+			k := linkKey{mr.ClusterID, mr.LinkName}
+			v.byLink[k] = append(v.byLink[k], mr)
+		}
+		for _, ms := range v.byLink {
+			sortMirrors(ms)
 		}
 		return err
 	})
@@ -135,40 +150,78 @@ func (t *wtx) DeleteMirror(cluster, name string) error {
 }
 
 // write runs fn in one store transaction (validation and write together)
-// and publishes what it changed. pubMu only orders the publications as the
-// store orders the commits: it is held across the transaction, which does
-// no network I/O and calls no worker, never across anything else.
+// and publishes what it changed before it returns. The store may commit fn
+// together with concurrent writes (group commit) and then runs each
+// publication after the commit, in commit order (store.UpdateThen), so the
+// view follows the store without a lock of the manager's own.
 func (m *Manager) write(fn func(tx *wtx) error) error {
-	m.pubMu.Lock()
-	defer m.pubMu.Unlock()
 	var t *wtx
-	err := m.store.Update(func(tx *store.Tx) error {
+	return m.store.UpdateThen(func(tx *store.Tx) error {
 		t = &wtx{Tx: tx, links: map[linkKey]*linkemu.Link{}, mirrors: map[linkKey]*linkemu.Mirror{}}
 		return fn(t)
-	})
-	if err != nil {
-		return err
-	}
+	}, func() { m.publish(t) })
+}
+
+// publish makes the view show a committed transaction's changes.
+func (m *Manager) publish(t *wtx) {
 	if len(t.links) == 0 && len(t.mirrors) == 0 {
-		return nil
+		return
 	}
 	old := m.state.Load()
-	next := &view{links: old.links, mirrors: old.mirrors}
+	next := &view{links: old.links, mirrors: old.mirrors, byLink: old.byLink}
 	if len(t.links) > 0 {
 		next.links = applyChanges(old.links, t.links)
 	}
-	clusters := map[string]bool{}
 	if len(t.mirrors) > 0 {
 		next.mirrors = applyChanges(old.mirrors, t.mirrors)
-		for k := range t.mirrors {
-			clusters[k.cluster] = true
-		}
+		next.byLink = regroup(old, t.mirrors)
 	}
 	m.state.Store(next)
-	for c := range clusters {
-		m.refreshGuard(next, c)
+}
+
+// regroup returns old's byLink with changes to mirrors applied: only the
+// links of changed mirrors (before and after the change) are regrouped.
+func regroup(old *view, changes map[linkKey]*linkemu.Mirror) map[linkKey][]*linkemu.Mirror {
+	touched := map[linkKey]bool{}
+	for k, mr := range changes {
+		if was := old.mirrors[k]; was != nil {
+			touched[linkKey{was.ClusterID, was.LinkName}] = true
+		}
+		if mr != nil {
+			touched[linkKey{mr.ClusterID, mr.LinkName}] = true
+		}
 	}
-	return nil
+	out := make(map[linkKey][]*linkemu.Mirror, len(old.byLink)+len(touched))
+	for k, ms := range old.byLink {
+		if !touched[k] {
+			out[k] = ms
+		}
+	}
+	for lk := range touched {
+		var ms []*linkemu.Mirror
+		for _, mr := range old.byLink[lk] {
+			if _, changed := changes[linkKey{mr.ClusterID, mr.Name}]; !changed {
+				ms = append(ms, mr)
+			}
+		}
+		for _, mr := range changes {
+			if mr != nil && mr.ClusterID == lk.cluster && mr.LinkName == lk.name {
+				ms = append(ms, mr)
+			}
+		}
+		if len(ms) > 0 {
+			sortMirrors(ms)
+			out[lk] = ms
+		}
+	}
+	return out
+}
+
+// sortMirrors sorts mirror topics by cluster and name.
+func sortMirrors(ms []*linkemu.Mirror) {
+	slices.SortFunc(ms, func(a, b *linkemu.Mirror) int {
+		return cmp.Or(strings.Compare(a.ClusterID, b.ClusterID), strings.Compare(a.Name, b.Name))
+	})
 }
 
 // applyChanges returns a copy of old with changes applied.

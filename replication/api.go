@@ -44,10 +44,7 @@ func (w *Worker) Status(mirror string) (MirrorStatus, bool) {
 		return MirrorStatus{}, false
 	}
 	m.mu.Lock()
-	st := MirrorStatus{Paused: m.isPaused, SourceUnavailable: down, Err: m.err, ConfigSyncErr: m.cfgErr}
-	if m.terr != nil {
-		st.TopicError, st.Err, st.FailedAt = m.terr.Code, m.terr.Err, m.terr.at
-	}
+	st := m.statusLocked(down)
 	parts := slices.Clone(m.parts)
 	m.mu.Unlock()
 	for _, p := range parts {
@@ -58,6 +55,31 @@ func (w *Worker) Status(mirror string) (MirrorStatus, bool) {
 		}
 	}
 	return st, true
+}
+
+// Brief is Status without the partitions' figures: the mirror's status and
+// the number of partitions the worker runs; false if it does not run the
+// mirror. It takes only the worker's and the mirror's locks.
+func (w *Worker) Brief(mirror string) (MirrorStatus, int, bool) {
+	w.mu.Lock()
+	m := w.mirrors[mirror]
+	down := w.src.down
+	w.mu.Unlock()
+	if m == nil {
+		return MirrorStatus{}, 0, false
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.statusLocked(down), len(m.parts), true
+}
+
+// statusLocked is the mirror's status without its partitions; m.mu is held.
+func (m *mirror) statusLocked(sourceDown bool) MirrorStatus {
+	st := MirrorStatus{Paused: m.isPaused, SourceUnavailable: sourceDown, Err: m.err, ConfigSyncErr: m.cfgErr}
+	if m.terr != nil {
+		st.TopicError, st.Err, st.FailedAt = m.terr.Code, m.terr.Err, m.terr.at
+	}
+	return st
 }
 
 // TranslateOffset returns the mirror offset to commit for a consumer whose

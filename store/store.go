@@ -66,10 +66,11 @@ type Store struct {
 	// tries a write of its own.
 	failHold time.Duration
 	onCommit atomic.Pointer[func()]
+	commits  committer
 }
 
-// OnCommit sets a function called after every committed Update, outside
-// the transaction.
+// OnCommit sets a function called after every committed transaction, outside
+// it.
 func (s *Store) OnCommit(fn func()) { s.onCommit.Store(&fn) }
 
 // HasMirrors reports whether the store holds any mirror topic.
@@ -215,26 +216,9 @@ func (s *Store) View(fn func(*Tx) error) error {
 // Update runs fn in a read-write transaction; it commits only if fn returns
 // nil. A commit the file system refuses (disk full, read-only, I/O error)
 // fails with ESTORAGE, whose message names the file and the cause.
-func (s *Store) Update(fn func(*Tx) error) error {
-	var fnErr error
-	err := s.db.Update(func(tx *bolt.Tx) error {
-		fnErr = fn(&Tx{tx: tx})
-		return fnErr
-	})
-	if err == nil {
-		s.writeErr.Store(nil)
-		if fn := s.onCommit.Load(); fn != nil {
-			(*fn)()
-		}
-		return nil
-	}
-	if fnErr != nil {
-		return err
-	}
-	err = writeError(s.path, err)
-	s.writeErr.Store(&writeFailure{err, time.Now()})
-	return err
-}
+// Concurrent Updates share transactions (see commit.go), so fn may run more
+// than once: it must change nothing outside tx but its own results.
+func (s *Store) Update(fn func(*Tx) error) error { return s.UpdateThen(fn, nil) }
 
 // writeError describes a commit the file system refused.
 func writeError(path string, err error) error {

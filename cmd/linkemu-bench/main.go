@@ -10,7 +10,9 @@
 //   - time and peak heap for 500 mirror topics on one link to reach lag 0,
 //     and the CPU the idle process uses afterwards;
 //   - the REST API under 200 concurrent clients mixing reads and writes,
-//     p50/p99 per route, plain and with a blackholed link present (rest.go);
+//     p50/p99 per route, plain and with a blackholed link present, paced
+//     (5 requests/s per client, the latency targets) and saturated
+//     (throughput) (rest.go);
 //   - one link carrying 1,000 mirror topics × 10 partitions through the
 //     whole emulator: time to lag 0, peak heap, and a restart (scale.go).
 //   - the time the proof of exactness (package verify) takes over a mirror
@@ -52,7 +54,8 @@ func main() {
 	mirrors := flag.Int("mirrors", 500, "mirror topics for the engine-only scale run")
 	verifyRecords := flag.Int("verify-records", 1_000_000, "records for the proof-of-exactness run")
 	restClients := flag.Int("rest-clients", 200, "concurrent clients of the REST run")
-	restFor := flag.Duration("rest-duration", 20*time.Second, "length of each REST run (plain, then with a blackholed link)")
+	restFor := flag.Duration("rest-duration", 20*time.Second, "length of each REST run (plain, then with a blackholed link; paced, then saturated)")
+	restRate := flag.Float64("rest-rate", 5, "requests per second of each client in the paced REST runs")
 	scaleTopics := flag.Int("scale-topics", 1000, "mirror topics on one link for the scale run through the emulator")
 	scaleParts := flag.Int("scale-partitions", 10, "partitions of each scale topic")
 	scaleRecs := flag.Int("scale-records", 10, "records of 100 B per partition for the scale run")
@@ -96,11 +99,13 @@ func main() {
 		withClusters(func(srcAddr, dstAddr string) { verifyRun(ctx, srcAddr, dstAddr, *verifyRecords) })
 	}
 	if run("rest") {
-		plain := restRun(ctx, *restClients, *restFor, false)
-		runtime.GC()
-		black := restRun(ctx, *restClients, *restFor, true)
-		runtime.GC()
-		printREST(*restClients, *restFor, plain, black)
+		for _, load := range []restLoad{{*restClients, *restRate, *restFor}, {*restClients, 0, *restFor}} {
+			plain := restRun(ctx, load, false)
+			runtime.GC()
+			black := restRun(ctx, load, true)
+			runtime.GC()
+			printREST(load, load.rate > 0, plain, black)
+		}
 	}
 	if run("scale") {
 		printScale(scaleRun(ctx, *scaleTopics, *scaleParts, *scaleRecs, *memProfile, *restartProfile))
