@@ -3,7 +3,8 @@
 // workers keep (replication offset maps, ACLs a link created, ...).
 //
 // Every write runs in one bbolt transaction, so a crash leaves either the
-// old state or the new one. Objects are JSON-encoded, keyed by cluster ID and
+// old state or the new one. Concurrent writes share a transaction and its
+// fsyncs (group commit, commit.go), each with its own outcome. Objects are JSON-encoded, keyed by cluster ID and
 // name in nested buckets. The file carries a schema version; a newer file
 // than this binary understands is refused rather than misread.
 //
