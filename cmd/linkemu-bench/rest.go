@@ -231,12 +231,14 @@ func restRun(ctx context.Context, load restLoad, withBlackhole bool) restResult 
 				start := time.Now()
 				if load.rate > 0 {
 					due = due.Add(time.Duration(rng.ExpFloat64() / load.rate * float64(time.Second)))
+					if !due.Before(deadline) {
+						break
+					}
 					if wait := time.Until(due); wait > 0 {
 						time.Sleep(wait)
 					}
 					start = due
-				}
-				if !start.Before(deadline) {
+				} else if !start.Before(deadline) {
 					break
 				}
 				op := pick(rng)
