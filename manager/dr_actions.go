@@ -288,8 +288,7 @@ func waitTopicGone(ctx context.Context, c *broker.Cluster, name string) error {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	for {
-		_, err := c.Topic(ctx, name)
-		if linkemu.ErrorCode(err) == linkemu.EUNKNOWNTOPIC {
+		if exists, err := c.TopicExists(ctx, name); err == nil && !exists {
 			return nil
 		}
 		select {

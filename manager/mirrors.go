@@ -121,10 +121,10 @@ func (m *Manager) createMirror(ctx context.Context, cluster, link string, req Cr
 	if err := m.cfg.Limits.CheckMirrorPartitions(cluster, st.Name, int(st.Partitions)); err != nil {
 		return err
 	}
-	if _, err := dest.Topic(ctx, name); err == nil {
-		return linkemu.Errorf(linkemu.ECONFLICT, "Topic '%s' already exists on cluster %s: a mirror topic must be a new topic. Delete the topic, or mirror into another name with a cluster.link.prefix.", name, cluster)
-	} else if linkemu.ErrorCode(err) != linkemu.EUNKNOWNTOPIC {
+	if exists, err := dest.TopicExists(ctx, name); err != nil {
 		return err
+	} else if exists {
+		return linkemu.Errorf(linkemu.ECONFLICT, "Topic '%s' already exists on cluster %s: a mirror topic must be a new topic. Delete the topic, or mirror into another name with a cluster.link.prefix.", name, cluster)
 	}
 	configs, err := m.mirrorConfigs(ctx, l, src, req)
 	if err != nil {
