@@ -3,6 +3,7 @@ package linkemu
 import (
 	"fmt"
 	"regexp"
+	"strings"
 )
 
 // Limits bound what one request may ask of linkemu, so that no request can
@@ -143,4 +144,42 @@ func ValidateTopicName(field, name string) error {
 		return Errorf(EINVALID, "Invalid %s %q: a topic name uses only ASCII letters, digits, '.', '_' and '-'.", field, name)
 	}
 	return nil
+}
+
+// PartitionsPerTopicFlag is the emulator's flag that sets
+// Limits.PartitionsPerTopic; the errors of mirrors refused by it name the
+// flag and its environment variable.
+const PartitionsPerTopicFlag = "max-partitions-per-topic"
+
+var partitionsPerTopicKnob = "--" + PartitionsPerTopicFlag + " (EMULATOR_" + strings.ToUpper(strings.ReplaceAll(PartitionsPerTopicFlag, "-", "_")) + ")"
+
+// CheckMirrorPartitions refuses a mirror topic of a source topic with more
+// partitions than a topic may have on the destination cluster. A mirror
+// takes its source's partition count in one step, so the per-request limit
+// does not apply to it; the per-topic limit does. The error is EQUOTA
+// (400/40002 on the wire, POLICY_VIOLATION_ERROR in a task).
+func (l Limits) CheckMirrorPartitions(cluster, source string, partitions int) error {
+	if l.PartitionsPerTopic <= 0 || partitions <= l.PartitionsPerTopic {
+		return nil
+	}
+	return Errorf(EQUOTA, "Source topic '%s' has %d partitions, more than the %d a topic may have on cluster %s, so it cannot be mirrored there. Raise the limit with %s, or mirror a topic with fewer partitions.", source, partitions, l.PartitionsPerTopic, cluster, partitionsPerTopicKnob)
+}
+
+// MirrorGrowthRefused is the message of a mirror topic whose source grew
+// past the per-topic partition limit: its partitions were not added and
+// it stopped copying.
+func (l Limits) MirrorGrowthRefused(cluster, mirror, source string, sourcePartitions, mirrorPartitions int) string {
+	return fmt.Sprintf("Source topic '%s' grew to %d partitions, more than the %d a topic may have on cluster %s, so mirror topic '%s' was not grown and stopped copying with its %d partitions. Raise the limit with %s and restart linkemu: the mirror then grows and copies again.", source, sourcePartitions, l.PartitionsPerTopic, cluster, mirror, mirrorPartitions, partitionsPerTopicKnob)
+}
+
+// CheckMirrorName refuses a mirror topic whose name, the link's
+// cluster.link.prefix plus the source topic's name, is longer than
+// Kafka's limit on topic names. The error is EINVALID (400/40002 on the
+// wire, INVALID_TOPIC in a task).
+func CheckMirrorName(prefix, source string) error {
+	name := MirrorName(prefix, source)
+	if len(name) <= TopicNameMaxLen {
+		return nil
+	}
+	return Errorf(EINVALID, "Invalid mirror topic name: the mirror of source topic '%s' would be named cluster.link.prefix '%s' plus the source topic name, %d characters, and a topic name is at most %d characters. Mirror it on a link with a shorter prefix or none.", source, prefix, len(name), TopicNameMaxLen)
 }

@@ -23,10 +23,19 @@
 // creates topics itself. Topics created on the source later are picked up
 // by a later pass.
 //
+// A selected topic that the injected Check refuses is not handed to
+// CreateMirror at all: a topic whose mirror name (prefix plus name) would be
+// over Kafka's 249 characters, or that has more partitions than a topic may
+// have on the destination. It stays a task error until it is no longer
+// selected or the limit is raised.
+//
 // The AutoCreateMirror task is NOT_CONFIGURED when auto-create is disabled,
 // IN_ERROR with one entry per topic that could not be mirrored (for example
 // TOPIC_EXISTS_ERROR when the destination already has a regular topic of
-// that name), and ACTIVE otherwise. Failed topics are retried every pass.
+// that name, INVALID_TOPIC for a mirror name that would be too long,
+// POLICY_VIOLATION_ERROR for a topic over the partition limit), and ACTIVE
+// otherwise. Failed topics are retried every pass; the log says so once per
+// change of the errors, not every pass.
 //
 // # Caveats
 //

@@ -11,7 +11,7 @@ import (
 // taskError classifies err as a task error with a code of Confluent's
 // LinkTaskErrorCode enum. CreateMirror errors carry linkemu error codes,
 // which say why a mirror could not be created (ECONFLICT: the topic
-// exists); broker errors carry Kafka error codes, which linktask classifies.
+// exists, EQUOTA: over a partition limit); broker errors carry Kafka error codes, which linktask classifies.
 func taskError(err error) linkemu.TaskError {
 	var le *linkemu.Error
 	if !errors.As(err, &le) {
@@ -23,6 +23,8 @@ func taskError(err error) linkemu.TaskError {
 		code = linkemu.TaskErrTopicExists
 	case linkemu.EINVALID:
 		code = linkemu.TaskErrInvalidTopic
+	case linkemu.EQUOTA:
+		code = linkemu.TaskErrPolicyViolation
 	case linkemu.EUNKNOWNTOPIC, linkemu.ENOTFOUND:
 		code = linkemu.TaskErrUnknownTopic
 	case linkemu.EUNAUTHORIZED:

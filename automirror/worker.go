@@ -25,6 +25,11 @@ type MirrorsFunc func(ctx context.Context) ([]*linkemu.Mirror, error)
 // cluster that are mirror topics of any link there.
 type SourceMirrorsFunc func(ctx context.Context) ([]string, error)
 
+// CheckFunc refuses a source topic whose mirror could never be created on
+// the link, whatever the destination holds: its name would be longer than
+// Kafka allows, or it has more partitions than the destination allows.
+type CheckFunc func(sourceTopic string, partitions int) error
+
 // Options holds what a Worker needs besides its Config. Source, Mirrors and
 // CreateMirror are required.
 type Options struct {
@@ -32,6 +37,7 @@ type Options struct {
 	Mirrors       MirrorsFunc
 	SourceMirrors SourceMirrorsFunc // nil means the source has no mirror topics (e.g. it is not an emulated cluster)
 	CreateMirror  CreateMirrorFunc
+	Check         CheckFunc        // nil checks nothing before CreateMirror
 	Logger        *slog.Logger     // nil means slog.Default(); give it the link's attributes
 	Now           func() time.Time // nil means time.Now
 }
@@ -43,6 +49,7 @@ type Worker struct {
 	mirrors       MirrorsFunc
 	sourceMirrors SourceMirrorsFunc
 	create        CreateMirrorFunc
+	check         CheckFunc
 	log           *slog.Logger
 	now           func() time.Time
 
@@ -58,6 +65,7 @@ func New(opts Options, cfg Config) *Worker {
 		mirrors:       opts.Mirrors,
 		sourceMirrors: opts.SourceMirrors,
 		create:        opts.CreateMirror,
+		check:         opts.Check,
 		log:           opts.Logger,
 		now:           opts.Now,
 	}
@@ -162,9 +170,11 @@ func (w *Worker) once(ctx context.Context, cfg Config) (created []string, failed
 		return nil, nil, fmt.Errorf("listing topics on the source cluster: %w", err)
 	}
 	var topics []string
+	partitions := make(map[string]int, len(details))
 	for _, td := range details {
 		if td.Err == nil && !td.IsInternal {
 			topics = append(topics, td.Topic)
+			partitions[td.Topic] = len(td.Partitions)
 		}
 	}
 	skip := make(map[string]bool)
@@ -187,6 +197,12 @@ func (w *Worker) once(ctx context.Context, cfg Config) (created []string, failed
 	for _, t := range Select(cfg.Filters, topics, skip) {
 		if err := ctx.Err(); err != nil {
 			return created, failed, err
+		}
+		if w.check != nil {
+			if err := w.check(t, partitions[t]); err != nil {
+				failed = append(failed, &createError{topic: t, err: err})
+				continue
+			}
 		}
 		if err := w.create(ctx, t); err != nil {
 			if ctx.Err() != nil {

@@ -53,6 +53,18 @@ func (c *Admin) Topic(ctx context.Context, name string) (Topic, error) {
 	return topicOf(d), nil
 }
 
+// TopicExists reports whether a topic exists, from fresh metadata. Unlike
+// Topic, a missing topic is an answer, not an error, and costs no listing
+// of every topic for a hint.
+func (c *Admin) TopicExists(ctx context.Context, name string) (bool, error) {
+	td, err := c.topicDetails(ctx, name)
+	if err != nil {
+		return false, kafkaError(err, topicWhat(name))
+	}
+	d, ok := td[name]
+	return ok && d.Err == nil, nil
+}
+
 // unknownTopic is Confluent's error for a missing topic, with the closest
 // existing topic name as a hint when one is likely meant.
 func (c *Admin) unknownTopic(ctx context.Context, name string) error {

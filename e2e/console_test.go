@@ -60,10 +60,33 @@ func browser(t *testing.T) context.Context {
 	}
 }
 
+// profileDir returns a new browser profile directory, removed when the
+// test ends (after the browser is stopped: cleanups run last first).
+// Chromium's helper processes may still write to it for a moment after the
+// browser exits, which makes t.TempDir's one removal fail, so removal is
+// retried.
+func profileDir(t *testing.T) string {
+	dir, err := os.MkdirTemp("", "linkemu-console-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		var err error
+		for range 50 {
+			if err = os.RemoveAll(dir); err == nil {
+				return
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		t.Logf("browser profile %s not removed: %v", dir, err)
+	})
+	return dir
+}
+
 // startBrowser starts Chromium and returns a tab context and the function
 // that closes it, or a nil context if the browser did not start in time.
 func startBrowser(t *testing.T, opts []chromedp.ExecAllocatorOption) (context.Context, func()) {
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), append(opts, chromedp.UserDataDir(t.TempDir()))...)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), append(opts, chromedp.UserDataDir(profileDir(t)))...)
 	ctx, cancelCtx := chromedp.NewContext(actx, chromedp.WithLogf(t.Logf), chromedp.WithErrorf(func(format string, args ...any) {
 		// chromedp does not know every event of newer Chromium; those are noise.
 		if msg := fmt.Sprintf(format, args...); !strings.Contains(msg, "unhandled node event") && !strings.Contains(msg, "unhandled page event") {

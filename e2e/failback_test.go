@@ -20,7 +20,13 @@ type bidiLab struct {
 
 func newBidiLab(t *testing.T) *bidiLab {
 	t.Helper()
-	env := apitest.Start(t, emulator.Options{})
+	return newBidiLabWith(t, emulator.Options{})
+}
+
+// newBidiLabWith is newBidiLab with emulator options.
+func newBidiLabWith(t *testing.T, opts emulator.Options) *bidiLab {
+	t.Helper()
+	env := apitest.Start(t, opts)
 	l := &lab{Env: env, east: client(t, env.Bootstrap("lkc-east")), west: client(t, env.Bootstrap("lkc-west"))}
 	cfgs := []map[string]string{
 		{"name": "link.mode", "value": "BIDIRECTIONAL"},

@@ -325,7 +325,7 @@ func Start(ctx context.Context, opts Options) (_ *Emulator, err error) {
 		e.store.OnCommit(mark)
 		mark()
 	}
-	e.mgr = manager.New(manager.Config{Store: e.store, Clusters: e.registry, Logger: opts.Logger, HealthInterval: opts.HealthInterval, Network: e.net})
+	e.mgr = manager.New(manager.Config{Store: e.store, Clusters: e.registry, Logger: opts.Logger, HealthInterval: opts.HealthInterval, Network: e.net, Limits: opts.Limits})
 	if err = e.mgr.Start(ctx); err != nil {
 		return nil, err
 	}

@@ -17,6 +17,16 @@
 // both clusters by name and cluster_link_id; see peers.go. Failback actions
 // (reverse, truncate-and-restore) act on both sides; see dr_actions.go.
 //
+// Mirror topics are held to the limits of topics (Config.Limits, the
+// emulator's --max-partitions-per-topic): CreateMirror refuses a source
+// topic with more partitions than a topic may have, and a generated mirror
+// name (prefix plus source name) over Kafka's 249 characters, before
+// anything is created; the auto-create task skips such topics and reports
+// them as task errors; and a mirror whose source grows past the limit is
+// not grown but FAILED (ILLEGAL_STATE, with a POLICY_VIOLATION_ERROR
+// mirror_state_transition_error saying why) until a restart with a higher
+// limit.
+//
 // The manager validates with the domain package, persists with store, and
 // reaches brokers through broker. It returns *linkemu.Error values for every
 // problem a caller can fix; the server package maps them to the wire.

@@ -246,10 +246,22 @@ func (m *Manager) truncateAndRestore(ctx context.Context, l, peer *linkemu.Link,
 		return nil, 0, err
 	}
 	parts, total, err := m.truncation(ctx, l.ClusterID, name, rm.StopOffsets)
-	if err != nil || validateOnly {
-		return parts, total, err
+	if err != nil {
+		return nil, 0, err
 	}
 	rt := m.runtime(l.ClusterID, l.Name)
+	// Refuse a remote topic over the limits in a dry run too, and before
+	// the local topic is deleted, not after.
+	if rt != nil && rt.remote != nil {
+		if st, err := broker.NewAdmin(rt.remote).Topic(ctx, rm.Name); err == nil {
+			if err := m.checkMirrorable(l, st.Name, int(st.Partitions)); err != nil {
+				return nil, 0, err
+			}
+		}
+	}
+	if validateOnly {
+		return parts, total, nil
+	}
 	if rt == nil || rt.remote == nil {
 		return nil, 0, linkemu.Errorf(linkemu.EUNAVAILABLE, "Topic '%s' cannot be restored: link '%s' cannot reach cluster %s.", name, l.Name, peer.ClusterID)
 	}
@@ -276,8 +288,7 @@ func waitTopicGone(ctx context.Context, c *broker.Cluster, name string) error {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	for {
-		_, err := c.Topic(ctx, name)
-		if linkemu.ErrorCode(err) == linkemu.EUNKNOWNTOPIC {
+		if exists, err := c.TopicExists(ctx, name); err == nil && !exists {
 			return nil
 		}
 		select {

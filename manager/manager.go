@@ -29,6 +29,11 @@ type Config struct {
 	// OnMirrorChange, if set, is called when a mirror's runtime status
 	// changes (source availability, errors, partition counts).
 	OnMirrorChange func()
+	// Limits bound mirror topics as they bound topics: a mirror of a source
+	// topic with more partitions than Limits.PartitionsPerTopic is refused,
+	// and one whose source grows past it stops (see CreateMirror).
+	// linkemu.DefaultLimits for zero fields.
+	Limits linkemu.Limits
 }
 
 // NetworkPolicy emulates private networking between clusters (Confluent
@@ -71,6 +76,7 @@ func New(cfg Config) *Manager {
 	if cfg.ProbeTimeout == 0 {
 		cfg.ProbeTimeout = 5 * time.Second
 	}
+	cfg.Limits = cfg.Limits.WithDefaults()
 	m := &Manager{
 		cfg:      cfg,
 		store:    cfg.Store,

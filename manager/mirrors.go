@@ -2,6 +2,7 @@ package manager
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"time"
@@ -39,12 +40,22 @@ type MirrorView struct {
 	// time, or when replication failed for FAILED.
 	StateTime  time.Time
 	TopicError linkemu.MirrorTopicError
-	Lags       []PartitionLag
+	// TransitionErrors are the mirror_state_transition_errors: the stored
+	// ones, and why replication stopped the mirror when it can say it in
+	// Confluent's terms (a source grown past the partition limit).
+	TransitionErrors []linkemu.TransitionError
+	Lags             []PartitionLag
 }
 
 // CreateMirror creates a mirror topic on cluster, the destination of link:
 // a new topic with the source topic's partition count and synced configs,
 // replicated from then on. The mirror exists as soon as this returns.
+//
+// It is held to the limits of topics (Config.Limits): a mirror name over
+// 249 characters (prefix plus source name) is refused before any I/O, a
+// source topic with more partitions than Limits.PartitionsPerTopic before
+// anything is created on either cluster. A source that grows past the
+// limit later stops its mirror (replication.Config.MaxPartitions).
 //
 // It holds the link's lane shared and the mirror's exclusive: creates on one
 // link run in parallel, and the link is not deleted or reconfigured under
@@ -107,10 +118,13 @@ func (m *Manager) createMirror(ctx context.Context, cluster, link string, req Cr
 	if st.Internal {
 		return linkemu.Errorf(linkemu.EINVALID, "Source topic '%s' is an internal topic and cannot be mirrored.", st.Name)
 	}
-	if _, err := dest.Topic(ctx, name); err == nil {
-		return linkemu.Errorf(linkemu.ECONFLICT, "Topic '%s' already exists on cluster %s: a mirror topic must be a new topic. Delete the topic, or mirror into another name with a cluster.link.prefix.", name, cluster)
-	} else if linkemu.ErrorCode(err) != linkemu.EUNKNOWNTOPIC {
+	if err := m.cfg.Limits.CheckMirrorPartitions(cluster, st.Name, int(st.Partitions)); err != nil {
 		return err
+	}
+	if exists, err := dest.TopicExists(ctx, name); err != nil {
+		return err
+	} else if exists {
+		return linkemu.Errorf(linkemu.ECONFLICT, "Topic '%s' already exists on cluster %s: a mirror topic must be a new topic. Delete the topic, or mirror into another name with a cluster.link.prefix.", name, cluster)
 	}
 	configs, err := m.mirrorConfigs(ctx, l, src, req)
 	if err != nil {
@@ -150,6 +164,17 @@ func (m *Manager) createMirror(ctx context.Context, cluster, link string, req Cr
 	return nil
 }
 
+// checkMirrorable refuses a source topic that could never be mirrored on
+// link l, whatever the destination holds: its mirror name would be too
+// long, or it has more partitions than a topic may have there. CreateMirror
+// checks both itself; the auto-create task asks first, to skip such topics.
+func (m *Manager) checkMirrorable(l *linkemu.Link, source string, partitions int) error {
+	if err := linkemu.CheckMirrorName(l.Prefix(), source); err != nil {
+		return err
+	}
+	return m.cfg.Limits.CheckMirrorPartitions(l.ClusterID, source, partitions)
+}
+
 // isInternalTopic reports whether a topic name belongs to Kafka or Confluent
 // (__consumer_offsets, __transaction_state, _confluent-*), which no link mirrors.
 func isInternalTopic(name string) bool {
@@ -157,10 +182,14 @@ func isInternalTopic(name string) bool {
 }
 
 // mirrorName resolves and checks the mirror topic's name: the link's prefix
-// plus the source topic's name, as Confluent requires.
+// plus the source topic's name, as Confluent requires, at most Kafka's 249
+// characters.
 func mirrorName(l *linkemu.Link, req CreateMirrorRequest) (string, error) {
 	if req.SourceTopic == "" {
 		return "", linkemu.Errorf(linkemu.EINVALID, "source_topic_name is required.")
+	}
+	if err := linkemu.CheckMirrorName(l.Prefix(), req.SourceTopic); err != nil {
+		return "", err
 	}
 	want := linkemu.MirrorName(l.Prefix(), req.SourceTopic)
 	if req.MirrorName != "" && req.MirrorName != want {
@@ -271,8 +300,13 @@ func (m *Manager) mirrorView(mr *linkemu.Mirror) *MirrorView {
 	if rt != nil && rt.repl != nil {
 		rs, running = rt.repl.Status(mr.Name)
 	}
-	v := &MirrorView{Mirror: mr}
+	v := &MirrorView{Mirror: mr, TransitionErrors: mr.TransitionErrors}
 	v.Status, v.TopicError, v.StateTime = mirrorState(mr, rt, rs, running)
+	var limit *replication.PartitionLimitError
+	if v.Status == linkemu.MirrorFailed && running && errors.As(rs.Err, &limit) {
+		v.TransitionErrors = append(slices.Clip(v.TransitionErrors), linkemu.TransitionError{Code: linkemu.TaskErrPolicyViolation,
+			Message: m.cfg.Limits.MirrorGrowthRefused(mr.ClusterID, mr.Name, mr.SourceTopic, limit.Source, limit.Mirror)})
+	}
 	n := int(mr.Partitions)
 	if len(rs.Partitions) > n {
 		n = len(rs.Partitions)

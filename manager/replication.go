@@ -23,6 +23,7 @@ func (rt *linkRuntime) startReplication(ctx context.Context, local *kgo.Client) 
 		ConfigSyncInterval: l.ConfigDuration(linkemu.CfgTopicConfigSyncMs),
 		ConfigSyncInclude:  l.ConfigList(linkemu.CfgTopicConfigSyncInclude),
 		OnChange:           rt.m.cfg.OnMirrorChange,
+		MaxPartitions:      m.cfg.Limits.PartitionsPerTopic,
 	})
 	// The worker ends with stop, not with the runtime's context: the health
 	// loop and the tasks stop first.

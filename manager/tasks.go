@@ -71,6 +71,7 @@ func (rt *linkRuntime) startTasks(ctx context.Context, local *kgo.Client) {
 		CreateMirror: func(ctx context.Context, topic string) error {
 			return m.CreateMirror(ctx, l.ClusterID, l.Name, CreateMirrorRequest{SourceTopic: topic})
 		},
+		Check:  func(topic string, partitions int) error { return m.checkMirrorable(l, topic, partitions) },
 		Logger: log.With("task", linkemu.TaskAutoCreateMirror), Now: m.cfg.Now,
 	}, autoCfg)
 	rt.workers.offsets.Start(ctx)

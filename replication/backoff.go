@@ -60,6 +60,19 @@ func topicErrorf(code linkemu.MirrorTopicError, format string, args ...any) *top
 	return &topicError{Code: code, Err: fmt.Errorf(format, args...)}
 }
 
+// PartitionLimitError is the cause of a mirror stopped because its source
+// topic grew past Config.MaxPartitions: Source partitions, of which the
+// mirror has Mirror, and at most Limit allowed. MirrorStatus.Err wraps it.
+type PartitionLimitError struct {
+	SourceTopic           string
+	Source, Mirror, Limit int
+}
+
+func (e *PartitionLimitError) Error() string {
+	return fmt.Sprintf("source topic %q grew to %d partitions, more than the %d a topic may have on the destination; the mirror keeps its %d partitions and stopped copying",
+		e.SourceTopic, e.Source, e.Limit, e.Mirror)
+}
+
 // errStopping aborts an operation because its partition is stopping.
 var errStopping = errors.New("partition is stopping")
 

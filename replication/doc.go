@@ -130,7 +130,11 @@
 // recreated one SOURCE_TOPIC_ID_CHANGED, fewer source partitions
 // SOURCE_PARTITIONS_DECREASED; the mirror then stops copying. Partitions
 // added to the source are added to the mirror (CreatePartitions) and
-// copied from their first offset.
+// copied from their first offset, up to Config.MaxPartitions: a source that
+// grows past it stops its mirror with ILLEGAL_STATE and a
+// *PartitionLimitError (logged once) rather than leave the new partitions
+// uncopied behind a healthy-looking mirror. A restart with a higher limit
+// grows the mirror and copies again.
 //
 // # Caveats
 //

@@ -142,6 +142,10 @@ func (m *mirror) step(ctx context.Context) error {
 			"source topic %q has %d partitions, fewer than the %d the mirror has", m.spec.SourceTopic, nsrc, have)
 	}
 	if ndst < nsrc {
+		if limit := m.w.cfg.MaxPartitions; limit > 0 && nsrc > limit {
+			return &topicError{Code: linkemu.MirrorErrIllegalState,
+				Err: &PartitionLimitError{SourceTopic: m.spec.SourceTopic, Source: nsrc, Mirror: ndst, Limit: limit}}
+		}
 		rctx, cancel := context.WithTimeout(ctx, m.w.cfg.RequestTimeout)
 		defer cancel()
 		resp, err := m.w.dstAdm.UpdatePartitions(rctx, nsrc, m.name)

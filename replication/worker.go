@@ -73,6 +73,14 @@ type Config struct {
 	// source transactions (default 15m, lowered if the broker refuses it).
 	TransactionTimeout time.Duration
 
+	// MaxPartitions is the most partitions a mirror topic may have on the
+	// destination (the destination's partitions-per-topic limit); 0 means
+	// no limit. When a source topic grows past it, the mirror is not grown
+	// and stops copying with ILLEGAL_STATE and a *PartitionLimitError:
+	// copying only some of the source's partitions would leave a mirror
+	// that looks healthy and silently lacks records.
+	MaxPartitions int
+
 	// OnChange, if set, is called (never under a lock, possibly from any
 	// goroutine) when a mirror's status changes in a way the manager
 	// shows: source availability, a mirror topic error, a partition count.

@@ -44,7 +44,7 @@ func (s *Server) mirrorData(r *http.Request, cluster string, v *manager.MirrorVi
 	}
 	if withErrors {
 		d.MirrorStateTransitionErrors = []api.MirrorStateTransitionError{}
-		for _, e := range mr.TransitionErrors {
+		for _, e := range v.TransitionErrors {
 			d.MirrorStateTransitionErrors = append(d.MirrorStateTransitionErrors, api.MirrorStateTransitionError{ErrorCode: e.Code, ErrorMessage: e.Message})
 		}
 	}

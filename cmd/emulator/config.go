@@ -117,7 +117,7 @@ func newFlagSet(s *settings, out io.Writer) *flag.FlagSet {
 	fs.DurationVar(&s.NLReadyDelay, "network-link-ready-delay", 500*time.Millisecond, "how long a new network link service or endpoint is PROVISIONING before it can be READY; 0s makes it READY at once")
 	fs.StringVar(&s.LogLevel, "log-level", "info", "debug, info, warn or error")
 	fs.StringVar(&s.LogFormat, "log-format", "text", "text or json")
-	fs.IntVar(&s.Limits.PartitionsPerTopic, "max-partitions-per-topic", linkemu.DefaultPartitionsPerTopic, "most partitions a topic may have (partitions_count of a topic create or PATCH); the default is Confluent Cloud's Basic and Standard limit")
+	fs.IntVar(&s.Limits.PartitionsPerTopic, linkemu.PartitionsPerTopicFlag, linkemu.DefaultPartitionsPerTopic, "most partitions a topic may have (partitions_count of a topic create or PATCH, and a mirror topic, at creation and as its source grows); the default is Confluent Cloud's Basic and Standard limit")
 	fs.IntVar(&s.Limits.PartitionsPerRequest, "max-partitions-per-request", linkemu.DefaultPartitionsPerRequest, "most partitions one REST request may add (a new topic, or a PATCH's growth)")
 	fs.Int64Var(&s.Limits.MaxRequestBytes, "max-request-bytes", linkemu.DefaultMaxRequestBytes, "largest REST request body accepted; larger ones get 413")
 	fs.DurationVar(&s.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "deadline for a graceful shutdown on SIGINT/SIGTERM")

@@ -62,7 +62,9 @@ func TestSIGKILLDuringTransactionalCopying(t *testing.T) {
 func crashRound(t *testing.T, bin string, seed int64, at float64, cleanRestart bool) {
 	dir := t.TempDir()
 	east, west := fmt.Sprintf("127.0.0.1:%d", freePort(t)), fmt.Sprintf("127.0.0.1:%d", freePort(t))
-	args := []string{"--http-addr", "127.0.0.1:0", "--data-dir", dir, "--embedded", "lkc-east=" + east, "--embedded", "lkc-west=" + west}
+	// SASL_SSL on free ports: the default, plaintext + 1, may be taken.
+	args := []string{"--http-addr", "127.0.0.1:0", "--data-dir", dir, "--embedded", "lkc-east=" + east, "--embedded", "lkc-west=" + west,
+		"--sasl-ssl", "lkc-east=127.0.0.1:0", "--sasl-ssl", "lkc-west=127.0.0.1:0"}
 	cmd, url := startBinary(t, bin, args...)
 
 	if st, b := call(t, http.MethodPost, url+"/kafka/v3/clusters/lkc-east/topics", map[string]any{"topic_name": "orders", "partitions_count": 4}); st != 201 {

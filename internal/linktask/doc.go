@@ -13,7 +13,10 @@
 // pass in which only some items fail is not a failed pass. While the config
 // disables passes (Spec.Runs) the loop is idle until Reconfigure, and a
 // Reconfigure that starts or stops passes resets the task to the new
-// config's initial one. Passes never overlap: the loop's and those a worker
+// config's initial one. Reconfigure also cancels the loop's pass in flight,
+// so that no pass finishes under a replaced config (one stuck on an
+// unreachable cluster would otherwise act on the old filters when the
+// cluster returns). Passes never overlap: the loop's and those a worker
 // runs on demand go through Exclusive.
 //
 // A pass reports its errors to Record, which makes the task ACTIVE, or

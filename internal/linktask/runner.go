@@ -41,6 +41,11 @@ type Runner[C any] struct {
 	lastSync time.Time
 	cancel   context.CancelFunc
 	done     chan struct{}
+	// passCancel cancels the loop's pass in flight: a Reconfigure ends it,
+	// so that no pass finishes under a config that was replaced (e.g. one
+	// stuck on an unreachable cluster that would sync a group the new
+	// filters exclude once the cluster returns).
+	passCancel context.CancelFunc
 
 	passMu sync.Mutex // serializes passes: the loop's and the worker's own
 }
@@ -87,14 +92,18 @@ func (r *Runner[C]) Notify() {
 	}
 }
 
-// Reconfigure replaces the config and asks for a pass soon. When passes
-// start or stop running, the task becomes the new config's initial task.
+// Reconfigure replaces the config, cancels the loop's pass in flight (it
+// ran under the old config) and asks for a pass soon. When passes start or
+// stop running, the task becomes the new config's initial task.
 func (r *Runner[C]) Reconfigure(cfg C) {
 	r.mu.Lock()
 	old := r.cfg
 	r.cfg = cfg
 	if !r.spec.Runs(cfg) || !r.spec.Runs(old) {
 		r.task = r.spec.Initial(cfg)
+	}
+	if r.passCancel != nil {
+		r.passCancel()
 	}
 	r.mu.Unlock()
 	r.Notify()
@@ -158,16 +167,38 @@ func (r *Runner[C]) run(ctx context.Context, done chan struct{}) {
 		case <-r.wake:
 		case <-timer.C:
 		}
-		cfg := r.Config()
-		if !r.spec.Runs(cfg) {
+		var cfg C
+		var failed, ran bool
+		r.Exclusive(func() {
+			// Read the config and arm the pass's cancel in one step: a
+			// Reconfigure either comes before (this pass runs under its
+			// config) or cancels this pass.
+			passCtx, cancel := context.WithCancel(ctx)
+			defer cancel()
+			r.mu.Lock()
+			cfg = r.cfg
+			if ran = r.spec.Runs(cfg); ran {
+				r.passCancel = cancel
+			}
+			r.mu.Unlock()
+			if !ran {
+				return
+			}
+			failed = r.spec.Pass(passCtx, cfg)
+			r.mu.Lock()
+			r.passCancel = nil
+			r.mu.Unlock()
+			if passCtx.Err() != nil {
+				failed = false // replaced by a Reconfigure, which asked for the next pass
+			}
+		})
+		if ctx.Err() != nil {
+			return
+		}
+		if !ran {
 			timer.Stop() // wait for Reconfigure
 			failures = 0
 			continue
-		}
-		var failed bool
-		r.Exclusive(func() { failed = r.spec.Pass(ctx, cfg) })
-		if ctx.Err() != nil {
-			return
 		}
 		interval := r.spec.Interval(cfg)
 		if interval <= 0 {

@@ -174,3 +174,48 @@ func TestRunnerStartStop(t *testing.T) {
 	waitFor(t, "the first pass after a restart", func() bool { return c.passes.Load() == 2 })
 	c.r.Stop()
 }
+
+// TestReconfigureEndsThePassInFlight starts a pass that blocks until its
+// context ends (as one waiting on an unreachable cluster does) and
+// reconfigures the runner: the pass must end, not finish later under the
+// replaced config, and the next pass must run under the new one.
+func TestReconfigureEndsThePassInFlight(t *testing.T) {
+	var mu sync.Mutex
+	var ran []time.Duration // the interval of each pass's config, as a tag
+	ended := make(chan error, 1)
+	r := New(Spec[testConfig]{
+		Task:            linkemu.TaskAclSync,
+		Runs:            func(cfg testConfig) bool { return cfg.on },
+		Initial:         func(testConfig) linkemu.Task { return NewTask(linkemu.TaskAclSync, linkemu.TaskActive) },
+		Interval:        func(cfg testConfig) time.Duration { return cfg.interval },
+		DefaultInterval: time.Hour,
+		Pass: func(ctx context.Context, cfg testConfig) bool {
+			mu.Lock()
+			ran = append(ran, cfg.interval)
+			mu.Unlock()
+			if cfg.interval == time.Hour { // the old config's pass blocks
+				<-ctx.Done()
+				ended <- ctx.Err()
+				return true
+			}
+			return false
+		},
+	}, testConfig{on: true, interval: time.Hour})
+	r.Start(context.Background())
+	t.Cleanup(r.Stop)
+	waitFor(t, "the first pass", func() bool { mu.Lock(); defer mu.Unlock(); return len(ran) == 1 })
+	r.Reconfigure(testConfig{on: true, interval: 2 * time.Hour})
+	select {
+	case err := <-ended:
+		if err == nil {
+			t.Fatal("the pass ended with no context error")
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the pass under the old config did not end on Reconfigure")
+	}
+	waitFor(t, "a pass under the new config", func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(ran) == 2 && ran[1] == 2*time.Hour
+	})
+}
