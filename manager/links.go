@@ -7,6 +7,7 @@ import (
 
 	linkemu "github.com/linkemu/linkemu"
 	"github.com/linkemu/linkemu/broker"
+	"github.com/linkemu/linkemu/replication"
 )
 
 // CreateLinkRequest is a request to create one side of a link.
@@ -221,11 +222,17 @@ func (m *Manager) ListLinks(_ context.Context, cluster string) ([]*LinkStatus, e
 
 func (m *Manager) linkStatus(v *view, l *linkemu.Link, includeTasks bool) *LinkStatus {
 	st := &LinkStatus{Link: l, State: linkemu.LinkUnknown, Error: linkemu.LinkErrUnknown, TopicNames: []string{}}
-	if rt := m.runtime(l.ClusterID, l.Name); rt != nil {
-		h := rt.Health()
+	rt := m.runtime(l.ClusterID, l.Name)
+	var h linkHealth
+	var briefs map[string]replication.Brief
+	if rt != nil {
+		h = rt.Health()
 		st.State, st.Error, st.ErrorMessage = h.state, h.err, h.message
 		if includeTasks {
 			st.Tasks = rt.tasks(h)
+		}
+		if rt.repl != nil {
+			briefs = rt.repl.Briefs()
 		}
 	}
 	if includeTasks && st.Tasks == nil {
@@ -233,7 +240,7 @@ func (m *Manager) linkStatus(v *view, l *linkemu.Link, includeTasks bool) *LinkS
 	}
 	for _, mr := range v.mirrorsOf(l.ClusterID, l.Name) {
 		st.TopicNames = append(st.TopicNames, mr.Name)
-		status, partitions := m.mirrorBrief(mr)
+		status, partitions := mirrorBrief(mr, h, briefs)
 		if st.CategoryCounts == nil {
 			st.CategoryCounts = map[string]int{}
 		}

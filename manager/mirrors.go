@@ -300,8 +300,12 @@ func (m *Manager) mirrorView(mr *linkemu.Mirror) *MirrorView {
 	if rt != nil && rt.repl != nil {
 		rs, running = rt.repl.Status(mr.Name)
 	}
+	var h linkHealth
+	if rt != nil {
+		h = rt.Health()
+	}
 	v := &MirrorView{Mirror: mr, TransitionErrors: mr.TransitionErrors}
-	v.Status, v.TopicError, v.StateTime = mirrorState(mr, rt, rs, running)
+	v.Status, v.TopicError, v.StateTime = mirrorState(mr, h, rs, running)
 	var limit *replication.PartitionLimitError
 	if v.Status == linkemu.MirrorFailed && running && errors.As(rs.Err, &limit) {
 		v.TransitionErrors = append(slices.Clip(v.TransitionErrors), linkemu.TransitionError{Code: linkemu.TaskErrPolicyViolation,
@@ -328,32 +332,22 @@ func (m *Manager) mirrorView(mr *linkemu.Mirror) *MirrorView {
 }
 
 // mirrorBrief returns what mirrorView shows of a mirror's status and
-// partition count, without reading its partitions' figures: a link's
-// category counts need no more.
-func (m *Manager) mirrorBrief(mr *linkemu.Mirror) (linkemu.MirrorStatus, int) {
-	rt := m.runtime(mr.ClusterID, mr.LinkName)
-	var rs replication.MirrorStatus
-	var running bool
-	n := int(mr.Partitions)
-	if rt != nil && rt.repl != nil {
-		var parts int
-		rs, parts, running = rt.repl.Brief(mr.Name)
-		n = max(n, parts)
-	}
-	status, _, _ := mirrorState(mr, rt, rs, running)
-	return status, n
+// partition count, from the briefs of its link's worker (nil when none
+// runs), without reading its partitions' figures: a link's category counts
+// need no more.
+func mirrorBrief(mr *linkemu.Mirror, h linkHealth, briefs map[string]replication.Brief) (linkemu.MirrorStatus, int) {
+	b, running := briefs[mr.Name]
+	status, _, _ := mirrorState(mr, h, b.Status, running)
+	return status, max(int(mr.Partitions), b.Partitions)
 }
 
 // mirrorState is a mirror's status on the wire: the stored one, unless the
-// worker reports the mirror failed or the link's health says it cannot copy.
-func mirrorState(mr *linkemu.Mirror, rt *linkRuntime, rs replication.MirrorStatus, running bool) (linkemu.MirrorStatus, linkemu.MirrorTopicError, time.Time) {
+// worker reports the mirror failed or the link's health h says it cannot
+// copy.
+func mirrorState(mr *linkemu.Mirror, h linkHealth, rs replication.MirrorStatus, running bool) (linkemu.MirrorStatus, linkemu.MirrorTopicError, time.Time) {
 	status, terr, at := mr.Status, mr.TopicError, mr.StateTime
 	if mr.Status != linkemu.MirrorActive && mr.Status != linkemu.MirrorPaused {
 		return status, terr, at
-	}
-	var h linkHealth
-	if rt != nil {
-		h = rt.Health()
 	}
 	switch {
 	case running && rs.TopicError != "":

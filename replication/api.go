@@ -57,20 +57,31 @@ func (w *Worker) Status(mirror string) (MirrorStatus, bool) {
 	return st, true
 }
 
-// Brief is Status without the partitions' figures: the mirror's status and
-// the number of partitions the worker runs; false if it does not run the
-// mirror. It takes only the worker's and the mirror's locks.
-func (w *Worker) Brief(mirror string) (MirrorStatus, int, bool) {
+// Brief is Status without the partitions' figures: a mirror's status and
+// the number of partitions the worker runs.
+type Brief struct {
+	Status     MirrorStatus
+	Partitions int
+}
+
+// Briefs returns the Brief of every mirror the worker runs, by name. It
+// takes the worker's lock once and each mirror's lock briefly, so a reader
+// of a whole link does not queue on the worker's lock once per mirror.
+func (w *Worker) Briefs() map[string]Brief {
 	w.mu.Lock()
-	m := w.mirrors[mirror]
+	mirrors := make([]*mirror, 0, len(w.mirrors))
+	for _, m := range w.mirrors {
+		mirrors = append(mirrors, m)
+	}
 	down := w.src.down
 	w.mu.Unlock()
-	if m == nil {
-		return MirrorStatus{}, 0, false
+	out := make(map[string]Brief, len(mirrors))
+	for _, m := range mirrors {
+		m.mu.Lock()
+		out[m.name] = Brief{Status: m.statusLocked(down), Partitions: len(m.parts)}
+		m.mu.Unlock()
 	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.statusLocked(down), len(m.parts), true
+	return out
 }
 
 // statusLocked is the mirror's status without its partitions; m.mu is held.
