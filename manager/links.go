@@ -69,7 +69,7 @@ func (m *Manager) CreateLink(ctx context.Context, cluster string, req CreateLink
 		}
 	}
 	l.LinkID = linkemu.NewUUID()
-	if _, err := m.view().link(cluster, l.Name); err == nil {
+	if m.view().findLink(cluster, l.Name) != nil {
 		return linkemu.Errorf(linkemu.ECONFLICT, "Cluster link '%s' already exists.", l.Name)
 	}
 	// Reaching the remote cluster takes network calls: no lane is held
@@ -86,8 +86,7 @@ func (m *Manager) CreateLink(ctx context.Context, cluster string, req CreateLink
 		return err
 	}
 	if req.ValidateOnly {
-		_, err := m.view().link(cluster, l.Name)
-		if err == nil {
+		if m.view().findLink(cluster, l.Name) != nil {
 			return linkemu.Errorf(linkemu.ECONFLICT, "Cluster link '%s' already exists.", l.Name)
 		}
 		return nil

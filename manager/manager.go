@@ -167,8 +167,8 @@ func (m *Manager) startLink(l *linkemu.Link) {
 		m.setRuntime(k, rt)
 		// A task-config alter that published meanwhile may have
 		// reconfigured the old runtime: bring the new one to the view too.
-		latest, err := m.view().link(l.ClusterID, l.Name)
-		if err != nil || latest == l || rt.reconfigureTasks() {
+		latest := m.view().findLink(l.ClusterID, l.Name)
+		if latest == nil || latest == l || rt.reconfigureTasks() {
 			return
 		}
 		l = latest

@@ -150,7 +150,9 @@ func (m *Manager) createMirror(ctx context.Context, cluster, link string, req Cr
 		if _, err := tx.Link(cluster, link); err != nil {
 			return err
 		}
-		if existing, err := tx.Mirror(cluster, name); err == nil && existing.Status != linkemu.MirrorStopped {
+		if existing, err := tx.FindMirror(cluster, name); err != nil {
+			return err
+		} else if existing != nil && existing.Status != linkemu.MirrorStopped {
 			return linkemu.Errorf(linkemu.ECONFLICT, "Topic '%s' is already a mirror topic of link '%s'.", name, existing.LinkName)
 		}
 		return tx.PutMirror(mr)

@@ -44,7 +44,7 @@ func (m *Manager) peer(l *linkemu.Link) *linkemu.Link {
 	if !twoSided(l) {
 		return nil
 	}
-	other, _ := m.view().link(l.RemoteID(), l.Name)
+	other := m.view().findLink(l.RemoteID(), l.Name)
 	if other == nil || !pairs(l, other) {
 		return nil
 	}
@@ -107,7 +107,7 @@ func (m *Manager) remoteConn(l *linkemu.Link) (broker.ConnConfig, error) {
 // this side appear or go. The caller holds the lanes of both sides
 // exclusive (see bothSides).
 func (m *Manager) restartPeer(l *linkemu.Link) {
-	other, _ := m.view().link(l.RemoteID(), l.Name)
+	other := m.view().findLink(l.RemoteID(), l.Name)
 	if other != nil && pairs(other, l) && m.runtime(other.ClusterID, other.Name) != nil {
 		m.startLink(other)
 	}

@@ -119,8 +119,8 @@ func (rt *linkRuntime) runs(l *linkemu.Link) bool {
 func (rt *linkRuntime) reconfigureTasks() bool {
 	rt.tasksMu.Lock()
 	defer rt.tasksMu.Unlock()
-	latest, err := rt.m.view().link(rt.link.ClusterID, rt.link.Name)
-	if err != nil {
+	latest := rt.m.view().findLink(rt.link.ClusterID, rt.link.Name)
+	if latest == nil {
 		return true // deleted: its delete stops the runtime
 	}
 	if latest == rt.src || latest == rt.tasksSrc {

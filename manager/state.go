@@ -29,6 +29,10 @@ func emptyView() *view {
 	return &view{links: map[linkKey]*linkemu.Link{}, mirrors: map[linkKey]*linkemu.Mirror{}, byLink: map[linkKey][]*linkemu.Mirror{}}
 }
 
+// findLink returns a link, or nil: for callers to whom a missing link is an
+// answer, not an error (no did-you-mean hint is worked out).
+func (v *view) findLink(cluster, name string) *linkemu.Link { return v.links[linkKey{cluster, name}] }
+
 func (v *view) link(cluster, name string) (*linkemu.Link, error) {
 	if l := v.links[linkKey{cluster, name}]; l != nil {
 		return l, nil

@@ -9,12 +9,19 @@ import (
 
 // Link returns the link name on cluster, with its configs.
 func (t *Tx) Link(cluster, name string) (*linkemu.Link, error) {
-	v, err := t.value(bucketLinks, cluster, name)
-	if err != nil {
-		return nil, err
+	l, err := t.FindLink(cluster, name)
+	if err == nil && l == nil {
+		err = linkemu.Errorf(linkemu.ENOTFOUND, "Cluster link '%s' not found on cluster %s.%s", name, cluster, linkemu.DidYouMean(name, t.names(bucketLinks, cluster)))
 	}
-	if v == nil {
-		return nil, linkemu.Errorf(linkemu.ENOTFOUND, "Cluster link '%s' not found on cluster %s.%s", name, cluster, linkemu.DidYouMean(name, t.names(bucketLinks, cluster)))
+	return l, err
+}
+
+// FindLink is Link for callers to whom a missing link is an answer: it
+// returns nil and no error then.
+func (t *Tx) FindLink(cluster, name string) (*linkemu.Link, error) {
+	v, err := t.value(bucketLinks, cluster, name)
+	if err != nil || v == nil {
+		return nil, err
 	}
 	var l linkemu.Link
 	if err := json.Unmarshal(v, &l); err != nil {
@@ -107,10 +114,10 @@ func (t *Tx) PutLink(l *linkemu.Link) error {
 // CreateLink stores a new link; it fails with ECONFLICT if one of that name
 // exists on the cluster.
 func (t *Tx) CreateLink(l *linkemu.Link) error {
-	if _, err := t.Link(l.ClusterID, l.Name); err == nil {
-		return linkemu.Errorf(linkemu.ECONFLICT, "Cluster link '%s' already exists.", l.Name)
-	} else if linkemu.ErrorCode(err) != linkemu.ENOTFOUND {
+	if v, err := t.value(bucketLinks, l.ClusterID, l.Name); err != nil {
 		return err
+	} else if v != nil {
+		return linkemu.Errorf(linkemu.ECONFLICT, "Cluster link '%s' already exists.", l.Name)
 	}
 	return t.PutLink(l)
 }

@@ -9,12 +9,19 @@ import (
 
 // Mirror returns the mirror topic name on cluster.
 func (t *Tx) Mirror(cluster, name string) (*linkemu.Mirror, error) {
-	v, err := t.value(bucketMirrors, cluster, name)
-	if err != nil {
-		return nil, err
+	m, err := t.FindMirror(cluster, name)
+	if err == nil && m == nil {
+		err = linkemu.Errorf(linkemu.ENOTFOUND, "Mirror topic '%s' not found on cluster %s.%s", name, cluster, linkemu.DidYouMean(name, t.names(bucketMirrors, cluster)))
 	}
-	if v == nil {
-		return nil, linkemu.Errorf(linkemu.ENOTFOUND, "Mirror topic '%s' not found on cluster %s.%s", name, cluster, linkemu.DidYouMean(name, t.names(bucketMirrors, cluster)))
+	return m, err
+}
+
+// FindMirror is Mirror for callers to whom a missing mirror is an answer:
+// it returns nil and no error then.
+func (t *Tx) FindMirror(cluster, name string) (*linkemu.Mirror, error) {
+	v, err := t.value(bucketMirrors, cluster, name)
+	if err != nil || v == nil {
+		return nil, err
 	}
 	var m linkemu.Mirror
 	return &m, json.Unmarshal(v, &m)
