@@ -131,45 +131,34 @@ func endOffsets(ctx context.Context, cl *kgo.Client, topic string) (map[int32]in
 	return listOffsets(ctx, cl, topic, parts, -1)
 }
 
-// listTopicsOffsets is listOffsets for several topics in one request.
+// listTopicsOffsets is listOffsets for several topics in one request. It
+// fails when any partition's answer is an error or missing, returning the
+// offsets it got.
 func listTopicsOffsets(ctx context.Context, cl *kgo.Client, topics map[string][]int32, ts int64) (map[string]map[int32]int64, error) {
-	req := kmsg.NewPtrListOffsetsRequest()
-	req.ReplicaID = -1
-	for topic, parts := range topics {
-		rt := kmsg.NewListOffsetsRequestTopic()
-		rt.Topic = topic
-		for _, p := range parts {
-			rp := kmsg.NewListOffsetsRequestTopicPartition()
-			rp.Partition = p
-			rp.Timestamp = ts
-			rt.Partitions = append(rt.Partitions, rp)
-		}
-		req.Topics = append(req.Topics, rt)
-	}
-	resp, err := req.RequestWith(ctx, cl)
+	answers, err := listTopicsOffsetsEach(ctx, cl, topics, ts)
 	if err != nil {
 		return nil, err
 	}
 	out := make(map[string]map[int32]int64, len(topics))
-	var errs []error
-	for _, t := range resp.Topics {
-		for _, p := range t.Partitions {
-			if err := kerr.ErrorForCode(p.ErrorCode); err != nil {
-				errs = append(errs, fmt.Errorf("listing offsets of %s[%d]: %w", t.Topic, p.Partition, err))
-				continue
-			}
-			if out[t.Topic] == nil {
-				out[t.Topic] = make(map[int32]int64)
-			}
-			out[t.Topic][p.Partition] = p.Offset
-		}
-	}
+	var errs, missing []error
 	for topic, parts := range topics {
 		for _, p := range parts {
-			if _, ok := out[topic][p]; !ok && len(errs) == 0 {
-				errs = append(errs, fmt.Errorf("listing offsets of %s[%d]: no answer", topic, p))
+			a, ok := answers[topicPart{topic, p}]
+			switch {
+			case !ok:
+				missing = append(missing, fmt.Errorf("listing offsets of %s[%d]: no answer", topic, p))
+			case a.err != nil:
+				errs = append(errs, a.err)
+			default:
+				if out[topic] == nil {
+					out[topic] = make(map[int32]int64)
+				}
+				out[topic][p] = a.offset
 			}
 		}
+	}
+	if len(errs) == 0 && len(missing) > 0 {
+		errs = missing[:1]
 	}
 	return out, errors.Join(errs...)
 }
