@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"sync"
@@ -14,6 +13,7 @@ import (
 	"time"
 
 	"github.com/linkemu/linkemu/internal/apitest"
+	"github.com/linkemu/linkemu/internal/blackhole"
 	"github.com/linkemu/linkemu/internal/kafkatest"
 )
 
@@ -32,7 +32,7 @@ func TestControlPlaneUnderLoad(t *testing.T) {
 	l := newLab(t)
 	l.topic(t, "steady", 4)
 	l.createMirror(t, "steady")
-	hole := blackhole(t)
+	hole := blackholeAddr(t)
 
 	s := &stress{t: t, base: l.RESTURL, http: &http.Client{Timeout: stressDeadline}}
 	until := time.Now().Add(12 * time.Second)
@@ -182,36 +182,16 @@ func (s *stress) expect(want int, method, path string, body any) map[string]any 
 	return out
 }
 
-// blackhole returns the address of a listener that accepts connections and
-// never answers.
-func blackhole(t *testing.T) string {
+// blackholeAddr returns the address of a listener that accepts connections and
+// never answers, closed when the test ends.
+func blackholeAddr(t *testing.T) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	hole, err := blackhole.Listen()
 	if err != nil {
 		t.Fatal(err)
 	}
-	var mu sync.Mutex
-	var held []net.Conn
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			held = append(held, c)
-			mu.Unlock()
-		}
-	}()
-	t.Cleanup(func() {
-		ln.Close()
-		mu.Lock()
-		defer mu.Unlock()
-		for _, c := range held {
-			c.Close()
-		}
-	})
-	return ln.Addr().String()
+	t.Cleanup(hole.Close)
+	return hole.Addr()
 }
 
 // TestNothingWaitsForAnUnansweringLink creates a link whose remote cluster
@@ -227,7 +207,7 @@ func TestNothingWaitsForAnUnansweringLink(t *testing.T) {
 	go func() {
 		defer close(created)
 		s.expect(204, http.MethodPost, west("/links?link_name=hole&validate_link=false"), map[string]any{"source_cluster_id": "lkc-hole",
-			"configs": []map[string]string{{"name": "bootstrap.servers", "value": blackhole(t)}}})
+			"configs": []map[string]string{{"name": "bootstrap.servers", "value": blackholeAddr(t)}}})
 	}()
 	// The link is stored (and so listed) before its first health check.
 	apitest.Eventually(t, apitest.Timeout, "link hole listed", func() bool {

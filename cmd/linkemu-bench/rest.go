@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"net"
 	"net/http"
 	"slices"
 	"strings"
@@ -16,6 +15,7 @@ import (
 	"time"
 
 	"github.com/linkemu/linkemu/emulator"
+	"github.com/linkemu/linkemu/internal/blackhole"
 )
 
 // The REST section drives a full emulator (two embedded clusters, the REST
@@ -151,34 +151,6 @@ func newRESTClient(base string, conns int) *restClient {
 	return &restClient{base: base, hc: &http.Client{Transport: tr, Timeout: 30 * time.Second}}
 }
 
-// blackhole listens on a loopback port, accepts every connection and never
-// answers; close stops it.
-func blackhole() (addr string, close func()) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	check(err)
-	var mu sync.Mutex
-	var conns []net.Conn
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns = append(conns, c)
-			mu.Unlock()
-		}
-	}()
-	return ln.Addr().String(), func() {
-		ln.Close()
-		mu.Lock()
-		defer mu.Unlock()
-		for _, c := range conns {
-			c.Close()
-		}
-	}
-}
-
 // restRun runs the mixed workload with load, with a blackholed link
 // present when withBlackhole is set.
 func restRun(ctx context.Context, load restLoad, withBlackhole bool) restResult {
@@ -204,8 +176,10 @@ func restRun(ctx context.Context, load restLoad, withBlackhole bool) restResult 
 	name := "plain"
 	if withBlackhole {
 		name = "with a blackholed link"
-		addr, stop := blackhole()
-		defer stop()
+		hole, err := blackhole.Listen()
+		check(err)
+		defer hole.Close()
+		addr := hole.Addr()
 		// The create itself may wait on the blackhole; it runs beside the
 		// workload, as a user's would.
 		go func() {
