@@ -79,8 +79,8 @@ func (m *Manager) AlterLinkConfigs(ctx context.Context, cluster, link string, se
 		return err
 	}
 	defer unlock()
-	latest, err := m.view().link(cluster, link)
-	if err != nil {
+	latest := m.view().findLink(cluster, link)
+	if latest == nil {
 		return nil // deleted since: nothing runs to restart
 	}
 	rt := m.runtime(cluster, link)

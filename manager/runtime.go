@@ -84,7 +84,11 @@ func (rt *linkRuntime) start() {
 // stop cancels the runtime's goroutines, waits for them and closes the
 // remote client.
 func (rt *linkRuntime) stop() {
-	rt.stopTasksAndHealth()
+	if rt.cancel != nil {
+		rt.cancel()
+	}
+	rt.wg.Wait()
+	rt.stopTasks()
 	if rt.repl != nil {
 		rt.repl.Stop()
 	}
@@ -93,23 +97,16 @@ func (rt *linkRuntime) stop() {
 	}
 }
 
-// stopTasksAndHealth stops the health loop and the task workers, and leaves
-// the connection and the replication worker running.
-func (rt *linkRuntime) stopTasksAndHealth() {
-	if rt.cancel != nil {
-		rt.cancel()
-	}
-	rt.wg.Wait()
-	rt.stopTasks()
-}
-
 // runs reports whether the runtime runs l, a version of its link from the
 // view: it started with it, or its task workers were reconfigured to it.
 func (rt *linkRuntime) runs(l *linkemu.Link) bool {
 	rt.tasksMu.Lock()
 	defer rt.tasksMu.Unlock()
-	return rt.src == l || rt.tasksSrc == l
+	return rt.runsLocked(l)
 }
+
+// runsLocked is runs; tasksMu is held.
+func (rt *linkRuntime) runsLocked(l *linkemu.Link) bool { return rt.src == l || rt.tasksSrc == l }
 
 // reconfigureTasks brings the task workers to the link's latest configs in
 // the view when those differ from the runtime's only in task configs (see
@@ -123,14 +120,14 @@ func (rt *linkRuntime) reconfigureTasks() bool {
 	if latest == nil {
 		return true // deleted: its delete stops the runtime
 	}
-	if latest == rt.src || latest == rt.tasksSrc {
+	if rt.runsLocked(latest) {
 		return true
 	}
 	if !tasksOnly(rt.link, latest) {
 		return false
 	}
 	rt.tasksSrc = latest
-	rt.workers.reconfigure(latest)
+	rt.workers.reconfigure(rt.m.taskConfigsOf(latest))
 	return true
 }
 

@@ -34,7 +34,7 @@ func emptyView() *view {
 func (v *view) findLink(cluster, name string) *linkemu.Link { return v.links[linkKey{cluster, name}] }
 
 func (v *view) link(cluster, name string) (*linkemu.Link, error) {
-	if l := v.links[linkKey{cluster, name}]; l != nil {
+	if l := v.findLink(cluster, name); l != nil {
 		return l, nil
 	}
 	var names []string

@@ -27,41 +27,55 @@ func receivesData(l *linkemu.Link) bool {
 	return l.Mode() == linkemu.ModeDestination || l.Mode() == linkemu.ModeBidirectional
 }
 
+// taskConfigs are the task workers' configs, read from a link's configs.
+type taskConfigs struct {
+	offsets, remoteOffsets offsetsync.Config
+	acls                   aclsync.Config
+	auto                   automirror.Config
+}
+
+// taskConfigsOf reads the task workers' configs from l's. Errors cannot
+// happen here, as the configs were validated when they were stored; they
+// are logged if they do.
+func (m *Manager) taskConfigsOf(l *linkemu.Link) taskConfigs {
+	log := m.log.With(slog.String("cluster", l.ClusterID), slog.String("link", l.Name))
+	var c taskConfigs
+	var err error
+	if c.offsets, err = offsetsync.ConfigFromLinkConfigs(l.Configs); err != nil {
+		log.Error("offset sync config", "err", err)
+	}
+	c.remoteOffsets = c.offsets
+	c.remoteOffsets.TopicType = linkemu.TopicTypeRemoteMirror
+	if c.acls, err = aclsync.ConfigFromLinkConfigs(l.Configs); err != nil {
+		log.Error("ACL sync config", "err", err)
+	}
+	if c.auto, err = automirror.ConfigFromLinkConfigs(l.Configs); err != nil {
+		log.Error("auto-create config", "err", err)
+	}
+	return c
+}
+
 // startTasks starts the task workers of a link whose remote cluster the
-// runtime can reach. Config errors cannot happen here: the configs were
-// validated when they were stored.
+// runtime can reach.
 func (rt *linkRuntime) startTasks(ctx context.Context, local *kgo.Client) {
 	l, m := rt.link, rt.m
 	log := m.log.With(slog.String("cluster", l.ClusterID), slog.String("link", l.Name))
-	offCfg, err := offsetsync.ConfigFromLinkConfigs(l.Configs)
-	if err != nil {
-		log.Error("offset sync config", "err", err)
-	}
+	cfgs := m.taskConfigsOf(l)
 	rt.workers.offsets = offsetsync.New(offsetsync.Options{
 		Source: rt.remote, Destination: local, Logger: log.With("task", linkemu.TaskConsumerOffsetSync), Now: m.cfg.Now,
 		Mirrors:   func(context.Context) ([]*linkemu.Mirror, error) { return m.linkMirrors(l) },
 		Translate: rt.translate,
-	}, offCfg)
+	}, cfgs.offsets)
 	if l.Mode() == linkemu.ModeBidirectional {
-		remoteCfg := offCfg
-		remoteCfg.TopicType = linkemu.TopicTypeRemoteMirror
 		rt.workers.remoteOffsets = offsetsync.New(offsetsync.Options{
 			Source: rt.remote, Destination: local, Logger: log.With("task", linkemu.TaskConsumerOffsetSync, "topic_type", linkemu.TopicTypeRemoteMirror), Now: m.cfg.Now,
 			Mirrors: func(context.Context) ([]*linkemu.Mirror, error) { return m.remoteMirrorsOfLocalTopics(l) },
-		}, remoteCfg)
-	}
-	aclCfg, err := aclsync.ConfigFromLinkConfigs(l.Configs)
-	if err != nil {
-		log.Error("ACL sync config", "err", err)
+		}, cfgs.remoteOffsets)
 	}
 	rt.workers.acls = aclsync.New(aclsync.Options{
 		Source: rt.remote, Destination: local, Link: aclKey(l), Store: aclStore{m.store},
 		LinkACLs: m.linkCreatedACLs(l), Logger: log.With("task", linkemu.TaskAclSync), Now: m.cfg.Now,
-	}, aclCfg)
-	autoCfg, err := automirror.ConfigFromLinkConfigs(l.Configs)
-	if err != nil {
-		log.Error("auto-create config", "err", err)
-	}
+	}, cfgs.acls)
 	rt.workers.auto = automirror.New(automirror.Options{
 		Source:  rt.remote,
 		Mirrors: func(context.Context) ([]*linkemu.Mirror, error) { return m.linkMirrors(l) },
@@ -73,7 +87,7 @@ func (rt *linkRuntime) startTasks(ctx context.Context, local *kgo.Client) {
 		},
 		Check:  func(topic string, partitions int) error { return m.checkMirrorable(l, topic, partitions) },
 		Logger: log.With("task", linkemu.TaskAutoCreateMirror), Now: m.cfg.Now,
-	}, autoCfg)
+	}, cfgs.auto)
 	rt.workers.offsets.Start(ctx)
 	if rt.workers.remoteOffsets != nil {
 		rt.workers.remoteOffsets.Start(ctx)
@@ -82,25 +96,21 @@ func (rt *linkRuntime) startTasks(ctx context.Context, local *kgo.Client) {
 	rt.workers.auto.Start(ctx)
 }
 
-// reconfigure hands the task workers the task configs of l, a version of
-// their link that differs from the one they started with only in those
-// (see tasksOnly). Config errors cannot happen here, as in startTasks.
-func (w *taskWorkers) reconfigure(l *linkemu.Link) {
+// reconfigure hands the task workers their configs in cfgs, read from a
+// version of their link that differs from the one they started with only
+// in task configs (see tasksOnly).
+func (w *taskWorkers) reconfigure(cfgs taskConfigs) {
 	if w.offsets != nil {
-		cfg, _ := offsetsync.ConfigFromLinkConfigs(l.Configs)
-		w.offsets.Reconfigure(cfg)
-		if w.remoteOffsets != nil {
-			cfg.TopicType = linkemu.TopicTypeRemoteMirror
-			w.remoteOffsets.Reconfigure(cfg)
-		}
+		w.offsets.Reconfigure(cfgs.offsets)
+	}
+	if w.remoteOffsets != nil {
+		w.remoteOffsets.Reconfigure(cfgs.remoteOffsets)
 	}
 	if w.acls != nil {
-		cfg, _ := aclsync.ConfigFromLinkConfigs(l.Configs)
-		w.acls.Reconfigure(cfg)
+		w.acls.Reconfigure(cfgs.acls)
 	}
 	if w.auto != nil {
-		cfg, _ := automirror.ConfigFromLinkConfigs(l.Configs)
-		w.auto.Reconfigure(cfg)
+		w.auto.Reconfigure(cfgs.auto)
 	}
 }
 
