@@ -103,6 +103,7 @@ func (c *Cluster) handleMetadata(creq *clientReq) (kmsg.Response, error) {
 	// topic name and its TopicID produces one response entry with one
 	// set of partitions (not a merged entry with partitions duplicated).
 	seenTopic := make(map[string]bool, len(req.Topics))
+	var autoCreated []string
 	for _, rt := range req.Topics {
 		var topic string
 		var ok bool
@@ -132,6 +133,7 @@ func (c *Cluster) handleMetadata(creq *clientReq) (kmsg.Response, error) {
 			}
 			c.data.mkt(topic, -1, -1, nil)
 			ps, _ = c.data.tps.gett(topic)
+			autoCreated = append(autoCreated, topic)
 		}
 
 		if seenTopic[topic] {
@@ -144,6 +146,9 @@ func (c *Cluster) handleMetadata(creq *clientReq) (kmsg.Response, error) {
 			okp(topic, id, p, pd)
 		}
 	}
+	// linkemu change "topics.log": an auto-created topic is stored like
+	// a created one (upstream stored it with the next other change).
+	c.persistTopicChanges(autoCreated...)
 	if req.Topics == nil && c.data.tps != nil {
 		for topic, ps := range c.data.tps {
 			// For listing all topics, filter to only authorized topics

@@ -77,6 +77,7 @@ func (c *Cluster) handleCreateTopics(creq *clientReq) (kmsg.Response, error) {
 		normalizedInReq[normalizeTopicName(rt.Topic)] = rt.Topic
 	}
 
+	var created []string
 	for _, rt := range req.Topics {
 		// ACL check: cluster CREATE or topic CREATE
 		tk := faultKey{topic: rt.Topic}
@@ -107,6 +108,7 @@ func (c *Cluster) handleCreateTopics(creq *clientReq) (kmsg.Response, error) {
 		st := donet(rt.Topic, 0)
 		if !req.ValidateOnly {
 			st.TopicID = c.data.t2id[rt.Topic]
+			created = append(created, rt.Topic)
 		}
 		st.NumPartitions = int32(nparts)
 		st.ReplicationFactor = int16(nreplicas)
@@ -121,7 +123,7 @@ func (c *Cluster) handleCreateTopics(creq *clientReq) (kmsg.Response, error) {
 	if !req.ValidateOnly {
 		c.notifyTopicChange()
 		c.refreshCompactTicker()
-		c.persistTopicsState()
+		c.persistTopicChanges(created...)
 	}
 
 	return resp, nil
@@ -135,7 +137,7 @@ func (c *Cluster) handleCreateTopics(creq *clientReq) (kmsg.Response, error) {
 //
 // The counts and configs we return are the ones we used, which the response
 // reports. The caller runs notifyTopicChange, refreshCompactTicker and
-// persistTopicsState once, after its whole batch.
+// persistTopicChanges once, after its whole batch.
 func (c *Cluster) createTopic(rt *kmsg.CreateTopicsRequestTopic, inReq map[string]string, validateOnly bool) (int, int, map[string]*string, *kerr.Error) {
 	if _, ok := c.data.tps.gett(rt.Topic); ok {
 		return 0, 0, nil, kerr.TopicAlreadyExists

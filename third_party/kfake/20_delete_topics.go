@@ -85,13 +85,15 @@ func (c *Cluster) handleDeleteTopics(creq *clientReq) (kmsg.Response, error) {
 	}
 	var toDeletes []toDelete
 	defer func() {
+		deleted := make([]string, 0, len(toDeletes))
 		for _, td := range toDeletes {
 			c.deleteTopic(td.topic, td.id)
+			deleted = append(deleted, td.topic)
 		}
 		if len(toDeletes) > 0 {
 			c.notifyTopicChange()
 			c.refreshCompactTicker()
-			c.persistTopicsState()
+			c.persistTopicChanges(deleted...)
 		}
 	}()
 	for _, rt := range req.Topics {
@@ -133,7 +135,7 @@ func (c *Cluster) handleDeleteTopics(creq *clientReq) (kmsg.Response, error) {
 
 // deleteTopic wakes the topic's watching fetchers and tears the topic down:
 // its data, its files, and everything else keyed by the topic. The caller
-// runs notifyTopicChange, refreshCompactTicker and persistTopicsState once,
+// runs notifyTopicChange, refreshCompactTicker and persistTopicChanges once,
 // after its whole batch.
 func (c *Cluster) deleteTopic(topic string, id uuid) {
 	t, ok := c.data.tps.gett(topic)

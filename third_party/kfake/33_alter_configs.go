@@ -55,6 +55,7 @@ func (c *Cluster) handleAlterConfigs(creq *clientReq) (kmsg.Response, error) {
 		resp.Resources = append(resp.Resources, st)
 	}
 
+	var changed []string // topics, stored once after the loop
 outer:
 	for i := range req.Resources {
 		rr := &req.Resources[i]
@@ -124,13 +125,14 @@ outer:
 				rc := &rr.Configs[i]
 				c.data.setTopicConfig(rr.ResourceName, rc.Name, rc.Value, false)
 			}
-			c.persistTopicsState()
+			changed = append(changed, rr.ResourceName)
 
 		default:
 			doner(rr.ResourceName, rr.ResourceType, kerr.InvalidRequest.Code)
 		}
 	}
 
+	c.persistTopicChanges(changed...)
 	c.refreshCompactTicker()
 	c.shareGroups.refreshSweepTicker()
 	return resp, nil

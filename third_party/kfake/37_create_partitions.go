@@ -73,6 +73,7 @@ func (c *Cluster) handleCreatePartitions(creq *clientReq) (kmsg.Response, error)
 		brokerByNode[b.node] = b
 	}
 
+	var grown []string
 	for _, rt := range req.Topics {
 		if e := c.deny(creq, rt.Topic, kmsg.ACLResourceTypeTopic, kmsg.ACLOperationAlter, faultKey{topic: rt.Topic}); e != nil {
 			donet(rt.Topic, e.Code)
@@ -122,6 +123,7 @@ func (c *Cluster) handleCreatePartitions(creq *clientReq) (kmsg.Response, error)
 		}
 
 		if !req.ValidateOnly {
+			grown = append(grown, rt.Topic)
 			for i := range numNewPartitions {
 				partNum := int32(existingPartitions) + int32(i)
 				if len(rt.Assignment) > 0 {
@@ -156,7 +158,7 @@ func (c *Cluster) handleCreatePartitions(creq *clientReq) (kmsg.Response, error)
 
 	if !req.ValidateOnly {
 		c.notifyTopicChange()
-		c.persistTopicsState()
+		c.persistTopicChanges(grown...)
 	}
 
 	return resp, nil

@@ -58,6 +58,7 @@ func (c *Cluster) handleIncrementalAlterConfigs(creq *clientReq) (kmsg.Response,
 		resp.Resources = append(resp.Resources, st)
 	}
 
+	var changed []string // topics, stored once after the loop
 outer:
 	for i := range req.Resources {
 		rr := &req.Resources[i]
@@ -180,7 +181,7 @@ outer:
 					c.data.setTopicConfig(rr.ResourceName, rc.Name, configListSubtract(current, rc.Value), false)
 				}
 			}
-			c.persistTopicsState()
+			changed = append(changed, rr.ResourceName)
 
 		case kmsg.ConfigResourceTypeClientMetrics:
 			// A subscription is a cluster resource, like a broker:
@@ -257,6 +258,7 @@ outer:
 		}
 	}
 
+	c.persistTopicChanges(changed...)
 	c.refreshCompactTicker()
 	c.shareGroups.refreshSweepTicker()
 	return resp, nil

@@ -80,6 +80,14 @@ type (
 		pidsLogSize        int64
 		needsGroupsCompact bool
 
+		// topics.log (linkemu change, topicslog.go): the open log, its
+		// bytes of whole entries, the generation of topics.json it
+		// continues, and topics whose last change is not stored yet.
+		topicsLogFile  file
+		topicsLogSize  int64
+		topicsLogGen   uint64
+		topicsUnlogged map[string]struct{}
+
 		die  chan struct{}
 		dead atomic.Bool
 

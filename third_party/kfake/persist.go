@@ -138,8 +138,12 @@ type (
 	}
 
 	persistTopics struct {
-		Version int            `json:"version"`
-		Topics  []persistTopic `json:"topics"`
+		Version int `json:"version"`
+		// LogGen is the generation of this write: topics.log entries
+		// after it are replayed only from a log of this generation
+		// (linkemu change "topics.log"). Zero in older files.
+		LogGen uint64         `json:"log_gen,omitempty"`
+		Topics []persistTopic `json:"topics"`
 	}
 
 	persistTopic struct {
@@ -618,34 +622,24 @@ func (c *Cluster) removeLegacySnapshots(fsys fs) {
 	c.legacySnaps = nil
 }
 
+// saveTopics writes topics.json with every topic and the next generation,
+// then removes topics.log, which it holds (linkemu change "topics.log").
 func (c *Cluster) saveTopics(fsys fs, dir string) error {
-	var pts []persistTopic
-	for t, id := range c.data.t2id {
-		var cfgs map[string]string
-		for k, v := range c.data.tcfgs[t] {
-			if v != nil {
-				if cfgs == nil {
-					cfgs = make(map[string]string)
-				}
-				cfgs[k] = *v
-			}
-		}
-		nparts := 0
-		if ps, ok := c.data.tps[t]; ok {
-			nparts = len(ps)
-		}
-		pts = append(pts, persistTopic{
-			Name:       t,
-			ID:         id,
-			Partitions: nparts,
-			Replicas:   c.data.treplicas[t],
-			Configs:    cfgs,
-		})
+	pts := make([]persistTopic, 0, len(c.data.t2id))
+	for t := range c.data.t2id {
+		pt, _ := c.topicState(t)
+		pts = append(pts, pt)
 	}
-	return writeJSONFile(fsys, filepath.Join(dir, "topics.json"), persistTopics{
+	gen := c.topicsLogGen + 1
+	if err := writeJSONFile(fsys, filepath.Join(dir, "topics.json"), persistTopics{
 		Version: currentPersistVersion,
+		LogGen:  gen,
 		Topics:  pts,
-	})
+	}); err != nil {
+		return err
+	}
+	c.topicsLogGen = gen
+	return c.resetTopicsLog(fsys, dir)
 }
 
 func (c *Cluster) saveACLs(fsys fs, dir string) error {
@@ -1145,13 +1139,23 @@ func (c *Cluster) loadBrokerConfigs(fsys fs, dir string) error {
 	return nil
 }
 
+// loadTopics reads topics.json and replays topics.log over it (linkemu
+// change "topics.log").
 func (c *Cluster) loadTopics(fsys fs, dir string) error {
 	var pt persistTopics
-	if found, err := readJSONFile(fsys, filepath.Join(dir, "topics.json"), &pt); err != nil || !found {
+	if _, err := readJSONFile(fsys, filepath.Join(dir, "topics.json"), &pt); err != nil {
+		return err
+	}
+	c.topicsLogGen = pt.LogGen
+	topics := make(map[string]persistTopic, len(pt.Topics))
+	for _, t := range pt.Topics {
+		topics[t.Name] = t
+	}
+	if err := c.replayTopicsLog(fsys, dir, topics); err != nil {
 		return err
 	}
 
-	for _, t := range pt.Topics {
+	for _, t := range topics {
 		c.data.id2t[t.ID] = t.Name
 		c.data.t2id[t.Name] = t.ID
 		c.data.treplicas[t.Name] = t.Replicas
@@ -2093,7 +2097,6 @@ func (c *Cluster) compactGroupsLog() {
 	}
 }
 
-func (c *Cluster) persistTopicsState()        { c.persistState("topics", c.saveTopics) }
 func (c *Cluster) persistACLsState()          { c.persistState("acls", c.saveACLs) }
 func (c *Cluster) persistSASLState()          { c.persistState("sasl", c.saveSASL) }
 func (c *Cluster) persistBrokerConfigsState() { c.persistState("broker configs", c.saveBrokerConfigs) }
@@ -2805,6 +2808,7 @@ func (c *Cluster) loadSessionState() error {
 
 // closeOpenFiles closes all open file handles for persistence.
 func (c *Cluster) closeOpenFiles() {
+	c.closeTopicsLog()
 	if c.groupsLogFile != nil {
 		if c.cfg.syncWrites {
 			c.groupsLogFile.Sync()

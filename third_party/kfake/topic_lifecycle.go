@@ -32,7 +32,7 @@ func (c *Cluster) CreateTopic(topic string, partitions int32, configs map[string
 		}
 		c.notifyTopicChange()
 		c.refreshCompactTicker()
-		c.persistTopicsState()
+		c.persistTopicChanges(topic)
 	})
 	if e != nil {
 		return e
@@ -52,7 +52,7 @@ func (c *Cluster) DeleteTopic(topic string) error {
 		c.deleteTopic(topic, c.data.t2id[topic])
 		c.notifyTopicChange()
 		c.refreshCompactTicker()
-		c.persistTopicsState()
+		c.persistTopicChanges(topic)
 	})
 	if e != nil {
 		return e
