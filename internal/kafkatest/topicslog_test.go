@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -336,5 +338,70 @@ func TestKfakeLoadsTopicsJSONOfOlderVersions(t *testing.T) {
 	crashed, _ := crashCopyOf(t, dir, nil)
 	if got := topicsState(t, crashed); got != want {
 		t.Fatalf("after a crash that followed the upgrade:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// TestKfakeStoresTopicChangesWhenTheLogCannotBeWritten fails writes to
+// topics.log, then to every state file: a change that cannot be appended
+// rewrites topics.json as before, and one that cannot be stored at all is
+// stored with the next change.
+func TestKfakeStoresTopicChangesWhenTheLogCannotBeWritten(t *testing.T) {
+	dir := t.TempDir()
+	var failing atomic.Value // the file name suffix whose writes fail
+	failing.Store("none")
+	fault := WithKfake(kfake.StorageFault(func(op, path string) error {
+		if strings.HasSuffix(path, failing.Load().(string)) {
+			return syscall.ENOSPC
+		}
+		return nil
+	}))
+	c := NewCluster(t, WithDataDir(dir), fault)
+	c.CreateTopic("before", 1, nil)
+
+	failing.Store("topics.log")
+	c.CreateTopic("json", 2, nil)
+	want := topicsState(t, c)
+	crashed, _ := crashCopyOf(t, dir, nil)
+	if got := topicsState(t, crashed); got != want {
+		t.Fatalf("after a crash, the log failing:\n%s\nwant:\n%s", got, want)
+	}
+
+	failing.Store("") // every write fails
+	c.CreateTopic("lost", 1, nil)
+	c.DeleteTopic("before")
+	failing.Store("none")
+	c.CreateTopic("next", 1, nil)
+	want = topicsState(t, c)
+	crashed, _ = crashCopyOf(t, dir, nil)
+	if got := topicsState(t, crashed); got != want {
+		t.Fatalf("after a crash, every write failing for a while:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// TestKfakeStoresAutoCreatedTopics: a topic a Metadata request creates is
+// stored like one CreateTopics creates (upstream stored it with the next
+// other change).
+func TestKfakeStoresAutoCreatedTopics(t *testing.T) {
+	dir := t.TempDir()
+	c := NewCluster(t, WithDataDir(dir), WithKfake(kfake.AllowAutoTopicCreation()))
+	req := kmsg.NewPtrMetadataRequest()
+	req.AllowAutoTopicCreation = true
+	rt := kmsg.NewMetadataRequestTopic()
+	rt.Topic = kmsg.StringPtr("auto")
+	req.Topics = append(req.Topics, rt)
+	resp, err := req.RequestWith(context.Background(), c.Client())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(resp.Topics) != 1 || resp.Topics[0].ErrorCode != 0 {
+		t.Fatalf("metadata: %+v", resp.Topics)
+	}
+	want := topicsState(t, c)
+	if !strings.Contains(want, "auto id=") {
+		t.Fatalf("no auto-created topic:\n%s", want)
+	}
+	crashed, _ := crashCopyOf(t, dir, nil)
+	if got := topicsState(t, crashed); got != want {
+		t.Fatalf("after a crash:\n%s\nwant:\n%s", got, want)
 	}
 }
