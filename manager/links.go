@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 
 	linkemu "github.com/linkemu/linkemu"
 	"github.com/linkemu/linkemu/broker"
@@ -212,15 +213,23 @@ func (m *Manager) ListLinks(_ context.Context, cluster string) ([]*LinkStatus, e
 		return nil, err
 	}
 	v := m.view()
-	var out []*LinkStatus
-	for _, l := range v.linksOf(cluster) {
+	links := v.linksOf(cluster)
+	out := make([]*LinkStatus, 0, len(links))
+	for _, l := range links {
 		out = append(out, m.linkStatus(v, l, false))
 	}
 	return out, nil
 }
 
+// briefMaps holds the maps linkStatus reads a worker's briefs into: GET
+// link and GET links run hundreds of times a second under load, and a
+// fresh map per request for a link with hundreds of mirrors was the
+// largest allocation of the API.
+var briefMaps = sync.Pool{New: func() any { return map[string]replication.Brief{} }}
+
 func (m *Manager) linkStatus(v *view, l *linkemu.Link, includeTasks bool) *LinkStatus {
-	st := &LinkStatus{Link: l, State: linkemu.LinkUnknown, Error: linkemu.LinkErrUnknown, TopicNames: []string{}}
+	mirrors := v.mirrorsOf(l.ClusterID, l.Name)
+	st := &LinkStatus{Link: l, State: linkemu.LinkUnknown, Error: linkemu.LinkErrUnknown, TopicNames: make([]string, 0, len(mirrors))}
 	rt := m.runtime(l.ClusterID, l.Name)
 	var h linkHealth
 	var briefs map[string]replication.Brief
@@ -230,14 +239,16 @@ func (m *Manager) linkStatus(v *view, l *linkemu.Link, includeTasks bool) *LinkS
 		if includeTasks {
 			st.Tasks = rt.tasks(h)
 		}
-		if rt.repl != nil {
-			briefs = rt.repl.Briefs()
+		if rt.repl != nil && len(mirrors) > 0 {
+			briefs = briefMaps.Get().(map[string]replication.Brief)
+			defer briefMaps.Put(briefs)
+			rt.repl.Briefs(briefs)
 		}
 	}
 	if includeTasks && st.Tasks == nil {
 		st.Tasks = []linkemu.Task{}
 	}
-	for _, mr := range v.mirrorsOf(l.ClusterID, l.Name) {
+	for _, mr := range mirrors {
 		st.TopicNames = append(st.TopicNames, mr.Name)
 		status, partitions := mirrorBrief(mr, h, briefs)
 		if st.CategoryCounts == nil {

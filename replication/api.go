@@ -64,10 +64,13 @@ type Brief struct {
 	Partitions int
 }
 
-// Briefs returns the Brief of every mirror the worker runs, by name. It
-// takes the worker's lock once and each mirror's lock briefly, so a reader
-// of a whole link does not queue on the worker's lock once per mirror.
-func (w *Worker) Briefs() map[string]Brief {
+// Briefs clears into and puts in it the Brief of every mirror the worker
+// runs, by name. It takes the worker's lock once and each mirror's lock
+// briefly, so a reader of a whole link does not queue on the worker's lock
+// once per mirror; the caller's map lets a reader that serves many requests
+// reuse one map instead of allocating one per request.
+func (w *Worker) Briefs(into map[string]Brief) {
+	clear(into)
 	w.mu.Lock()
 	mirrors := make([]*mirror, 0, len(w.mirrors))
 	for _, m := range w.mirrors {
@@ -75,13 +78,11 @@ func (w *Worker) Briefs() map[string]Brief {
 	}
 	down := w.src.down
 	w.mu.Unlock()
-	out := make(map[string]Brief, len(mirrors))
 	for _, m := range mirrors {
 		m.mu.Lock()
-		out[m.name] = Brief{Status: m.statusLocked(down), Partitions: len(m.parts)}
+		into[m.name] = Brief{Status: m.statusLocked(down), Partitions: len(m.parts)}
 		m.mu.Unlock()
 	}
-	return out
 }
 
 // statusLocked is the mirror's status without its partitions; m.mu is held.

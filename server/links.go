@@ -64,7 +64,7 @@ func (s *Server) listLinks(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	out := api.LinkList{Kind: "KafkaLinkDataList", Metadata: api.CollectionMetadata{Self: s.base(r) + "/clusters/" + cluster + "/links"}, Data: []api.Link{}}
+	out := api.LinkList{Kind: "KafkaLinkDataList", Metadata: api.CollectionMetadata{Self: s.base(r) + "/clusters/" + cluster + "/links"}, Data: make([]api.Link, 0, len(links))}
 	for _, st := range links {
 		out.Data = append(out.Data, s.linkData(r, st))
 	}

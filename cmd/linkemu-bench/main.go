@@ -12,7 +12,8 @@
 //   - the REST API under 200 concurrent clients mixing reads and writes,
 //     p50/p99 per route, plain and with a blackholed link present, paced
 //     (5 requests/s per client, the latency targets) and saturated
-//     (throughput) (rest.go);
+//     (throughput), and the paced mix's worst read and write p99 at lower
+//     loads (-rest-curve) (rest.go);
 //   - one link carrying 1,000 mirror topics × 10 partitions through the
 //     whole emulator: time to lag 0, peak heap, and a restart (scale.go).
 //   - the time the proof of exactness (package verify) takes over a mirror
@@ -55,7 +56,8 @@ func main() {
 	verifyRecords := flag.Int("verify-records", 1_000_000, "records for the proof-of-exactness run")
 	restClients := flag.Int("rest-clients", 200, "concurrent clients of the REST run")
 	restFor := flag.Duration("rest-duration", 20*time.Second, "length of each REST run (plain, then with a blackholed link; paced, then saturated)")
-	restRate := flag.Float64("rest-rate", 5, "requests per second of each client in the paced REST runs")
+	restRate := flag.Float64("rest-rate", 5, "requests per second of each client in the paced REST runs that the targets apply to")
+	restCurve := flag.String("rest-curve", "1,2", "lower requests per second per client at which the paced runs are repeated, for the latency-against-load table; empty for none")
 	scaleTopics := flag.Int("scale-topics", 1000, "mirror topics on one link for the scale run through the emulator")
 	scaleParts := flag.Int("scale-partitions", 10, "partitions of each scale topic")
 	scaleRecs := flag.Int("scale-records", 10, "records of 100 B per partition for the scale run")
@@ -99,13 +101,22 @@ func main() {
 		withClusters(func(srcAddr, dstAddr string) { verifyRun(ctx, srcAddr, dstAddr, *verifyRecords) })
 	}
 	if run("rest") {
+		rates, err := parseRates(*restCurve)
+		check(err)
+		var curve []restPoint
 		for _, load := range []restLoad{{*restClients, *restRate, *restFor}, {*restClients, 0, *restFor}} {
-			plain := restRun(ctx, load, false)
-			runtime.GC()
-			black := restRun(ctx, load, true)
-			runtime.GC()
+			plain, black := restPair(ctx, load)
 			printREST(load, load.rate > 0, plain, black)
+			if load.rate > 0 {
+				curve = append(curve, restPoint{load, plain, black})
+			}
 		}
+		for _, r := range rates {
+			load := restLoad{*restClients, r, *restFor}
+			plain, black := restPair(ctx, load)
+			curve = append(curve, restPoint{load, plain, black})
+		}
+		printCurve(curve)
 	}
 	if run("scale") {
 		printScale(scaleRun(ctx, *scaleTopics, *scaleParts, *scaleRecs, *memProfile, *restartProfile))
