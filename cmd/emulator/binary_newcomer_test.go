@@ -19,6 +19,9 @@ type output struct {
 	mu             sync.Mutex
 	stdout, stderr []string
 	ready          chan string // the REST URL, once
+	// read is done once both pipes reached EOF: cmd.Wait closes them, so
+	// it must come after, or the last lines can be lost.
+	read sync.WaitGroup
 }
 
 func (o *output) lines() (stdout, stderr []string) {
@@ -47,10 +50,9 @@ func runBinary(t *testing.T, bin string, env []string, args ...string) (*exec.Cm
 		t.Fatal(err)
 	}
 	out := &output{ready: make(chan string, 1)}
-	var wg sync.WaitGroup
-	wg.Add(2)
+	out.read.Add(2)
 	scan := func(r *bufio.Scanner, dst *[]string) {
-		defer wg.Done()
+		defer out.read.Done()
 		for r.Scan() {
 			line := r.Text()
 			out.mu.Lock()
@@ -65,7 +67,7 @@ func runBinary(t *testing.T, bin string, env []string, args ...string) (*exec.Cm
 	}
 	go scan(bufio.NewScanner(stdout), &out.stdout)
 	go scan(bufio.NewScanner(stderr), &out.stderr)
-	t.Cleanup(func() { _ = cmd.Process.Kill(); wg.Wait() })
+	t.Cleanup(func() { _ = cmd.Process.Kill(); out.read.Wait() })
 	select {
 	case url := <-out.ready:
 		return cmd, out, url
@@ -76,14 +78,18 @@ func runBinary(t *testing.T, bin string, env []string, args ...string) (*exec.Cm
 	return nil, nil, ""
 }
 
-// stopWith sends sig and returns the exit error within 20 seconds.
-func stopWith(t *testing.T, cmd *exec.Cmd, sig syscall.Signal) error {
+// stopWith sends sig and returns the exit error within 20 seconds, once
+// out holds every line the process wrote.
+func stopWith(t *testing.T, cmd *exec.Cmd, out *output, sig syscall.Signal) error {
 	t.Helper()
 	if err := cmd.Process.Signal(sig); err != nil {
 		t.Fatal(err)
 	}
 	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
+	go func() {
+		out.read.Wait() // the process closed its pipes: it has exited or is about to
+		done <- cmd.Wait()
+	}()
 	select {
 	case err := <-done:
 		return err
@@ -125,7 +131,7 @@ func TestBinaryNewcomer(t *testing.T) {
 			if !strings.HasPrefix(url, "http://127.0.0.1:") {
 				t.Errorf("ready URL %q", url)
 			}
-			if err := stopWith(t, cmd, sig); err != nil {
+			if err := stopWith(t, cmd, out, sig); err != nil {
 				t.Errorf("exit: %v, want 0", err)
 			}
 			_, stderr := out.lines()
@@ -138,7 +144,7 @@ func TestBinaryNewcomer(t *testing.T) {
 
 	t.Run("every line JSON", func(t *testing.T) {
 		cmd, out, _ := runBinary(t, bin, []string{"EMULATOR_HTTPADDR=:1"}, append(lab(), "--log-format", "json")...)
-		if err := stopWith(t, cmd, syscall.SIGTERM); err != nil {
+		if err := stopWith(t, cmd, out, syscall.SIGTERM); err != nil {
 			t.Errorf("exit: %v", err)
 		}
 		stdout, stderr := out.lines()
