@@ -95,6 +95,11 @@ type restResult struct {
 	name   string
 	routes map[string]*restStats
 	total  int
+	// Paced only: wake is how late each client woke for a request it was
+	// waiting to send (the load generator's timers; 0 when the request was
+	// already late), and trip the read routes' latency from the moment the
+	// request was sent. The route latencies include both.
+	wake, trip *restStats
 }
 
 // restLoad is how the clients send: rate requests per second each, at
@@ -192,7 +197,7 @@ func restRun(ctx context.Context, load restLoad, withBlackhole bool) restResult 
 		time.Sleep(500 * time.Millisecond) // let the create reach the manager first
 	}
 
-	res := restResult{name: name, routes: map[string]*restStats{}}
+	res := restResult{name: name, routes: map[string]*restStats{}, wake: &restStats{}, trip: &restStats{}}
 	for _, op := range restOps {
 		res.routes[op.route] = &restStats{}
 	}
@@ -214,14 +219,18 @@ func restRun(ctx context.Context, load restLoad, withBlackhole bool) restResult 
 					if !due.Before(deadline) {
 						break
 					}
+					var late time.Duration
 					if wait := time.Until(due); wait > 0 {
 						time.Sleep(wait)
+						late = time.Since(due)
 					}
+					res.wake.add(late, nil)
 					start = due
 				} else if !start.Before(deadline) {
 					break
 				}
 				op := pick(rng)
+				sent := time.Now()
 				var err error
 				switch op.route {
 				case "GET link":
@@ -250,6 +259,9 @@ func restRun(ctx context.Context, load restLoad, withBlackhole bool) restResult 
 					mirrorUp = !mirrorUp
 				}
 				res.routes[op.route].add(time.Since(start), err)
+				if op.read && load.rate > 0 {
+					res.trip.add(time.Since(sent), nil)
+				}
 				total.Add(1)
 			}
 		}()
@@ -259,6 +271,8 @@ func restRun(ctx context.Context, load restLoad, withBlackhole bool) restResult 
 	for _, s := range res.routes {
 		slices.Sort(s.lats)
 	}
+	slices.Sort(res.wake.lats)
+	slices.Sort(res.trip.lats)
 	return res
 }
 
@@ -325,6 +339,13 @@ func printREST(load restLoad, targets bool, plain, black restResult) {
 		}
 		if ratio > 2 {
 			fails = append(fails, fmt.Sprintf("%s: the blackholed link multiplies p99 by %.2f", op.route, ratio))
+		}
+	}
+	if load.rate > 0 {
+		fmt.Println("where the read latency comes from: the clients' wake-up delay (their timers, due → sent) and the round trip (sent → answered)")
+		for _, r := range []restResult{plain, black} {
+			fmt.Printf("  %-24s wake-up p50 %5.2f p99 %5.2f | read round trip p50 %5.2f p99 %5.2f\n", r.name+":",
+				ms(r.wake.quantile(0.5)), ms(r.wake.quantile(0.99)), ms(r.trip.quantile(0.5)), ms(r.trip.quantile(0.99)))
 		}
 	}
 	d := load.d
