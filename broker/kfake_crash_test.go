@@ -3,7 +3,6 @@ package broker
 import (
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
@@ -16,18 +15,11 @@ import (
 )
 
 // crashCopy starts a cluster on a copy of a running cluster's data dir, as
-// it would find the files after a crash: no clean-shutdown snapshot, no
-// session state. prepare may damage the copy before the start.
+// it would find the files after a crash (kafkatest.CrashCopy).
 func crashCopy(t *testing.T, dir string, prepare func(dir string)) *kafkatest.Cluster {
 	t.Helper()
-	cp := filepath.Join(t.TempDir(), "crashed")
-	if out, err := exec.Command("cp", "-a", dir, cp).CombinedOutput(); err != nil {
-		t.Fatalf("copying the data dir: %v %s", err, out)
-	}
-	if prepare != nil {
-		prepare(cp)
-	}
-	return kafkatest.NewCluster(t, kafkatest.WithDataDir(cp))
+	c, _ := kafkatest.CrashCopy(t, dir, prepare)
+	return c
 }
 
 // openTxn leaves a transaction of txnID open on partition 0 of topic "t"

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -165,11 +164,7 @@ func TestKfakeCleanRestartFromOneSnapshotFile(t *testing.T) {
 	// no token, so every partition is checked against its files.
 	snapRound(t, c, 2)
 	want := snapState(t, c)
-	cp := filepath.Join(t.TempDir(), "crashed")
-	if out, err := exec.Command("cp", "-a", dir, cp).CombinedOutput(); err != nil {
-		t.Fatalf("copying the data dir: %v %s", err, out)
-	}
-	crashed := NewCluster(t, WithDataDir(cp))
+	crashed, _ := CrashCopy(t, dir, nil)
 	// A replay of the log cannot know the log start offset that
 	// DeleteRecords moved (as before this change): set it again.
 	deleteTo(t, crashed, 2)

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -65,21 +64,6 @@ func topicsState(t *testing.T, c *Cluster) string {
 		b.WriteString("\n")
 	}
 	return b.String()
-}
-
-// crashCopyOf starts a cluster on a copy of a running cluster's data dir,
-// as it would find the files after a crash. prepare may change the copy
-// before the start.
-func crashCopyOf(t *testing.T, dir string, prepare func(dir string), opts ...Option) (*Cluster, string) {
-	t.Helper()
-	cp := filepath.Join(t.TempDir(), "crashed")
-	if out, err := exec.Command("cp", "-a", dir, cp).CombinedOutput(); err != nil {
-		t.Fatalf("copying the data dir: %v %s", err, out)
-	}
-	if prepare != nil {
-		prepare(cp)
-	}
-	return NewCluster(t, append([]Option{WithDataDir(cp)}, opts...)...), cp
 }
 
 // topicChanges makes every kind of topic change: creates (one with
@@ -159,7 +143,7 @@ func TestKfakeTopicsSurviveCrashAndCleanRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	crashed, _ := crashCopyOf(t, dir, nil)
+	crashed, _ := CrashCopy(t, dir, nil)
 	if got := topicsState(t, crashed); got != want {
 		t.Fatalf("after a crash:\n%s\nwant:\n%s", got, want)
 	}
@@ -173,7 +157,7 @@ func TestKfakeTopicsSurviveCrashAndCleanRestart(t *testing.T) {
 	// starts again; a crash then finds both.
 	topicChanges(t, c, 1)
 	want = topicsState(t, c)
-	crashed, _ = crashCopyOf(t, dir, nil)
+	crashed, _ = CrashCopy(t, dir, nil)
 	if got := topicsState(t, crashed); got != want {
 		t.Fatalf("after a crash that followed a clean restart:\n%s\nwant:\n%s", got, want)
 	}
@@ -218,7 +202,7 @@ func TestKfakeTopicsSurviveCrashAfterCompaction(t *testing.T) {
 		t.Fatalf("topics.log has %d bytes after compactions at 1,500", info.Size())
 	}
 	want := topicsState(t, c)
-	crashed, _ := crashCopyOf(t, dir, nil, small)
+	crashed, _ := CrashCopy(t, dir, nil, small)
 	if got := topicsState(t, crashed); got != want {
 		t.Fatalf("after a crash:\n%s\nwant:\n%s", got, want)
 	}
@@ -256,7 +240,7 @@ func TestKfakeSkipsATopicsLogOlderThanTopicsJSON(t *testing.T) {
 	// comes back at a crash.
 	c.CreateTopic("after", 1, nil)
 	want = topicsState(t, c)
-	crashed, _ := crashCopyOf(t, dir, nil)
+	crashed, _ := CrashCopy(t, dir, nil)
 	if got := topicsState(t, crashed); got != want {
 		t.Fatalf("after a crash:\n%s\nwant:\n%s", got, want)
 	}
@@ -279,7 +263,7 @@ func TestKfakeDiscardsATornTopicsLogEntry(t *testing.T) {
 	}
 	torn := before + (info.Size()-before)/2
 
-	crashed, cp := crashCopyOf(t, dir, func(dir string) {
+	crashed, cp := CrashCopy(t, dir, func(dir string) {
 		if err := os.Truncate(filepath.Join(dir, "topics.log"), torn); err != nil {
 			t.Fatal(err)
 		}
@@ -291,7 +275,7 @@ func TestKfakeDiscardsATornTopicsLogEntry(t *testing.T) {
 	// crash finds.
 	crashed.CreateTopic("next", 1, nil)
 	want = topicsState(t, crashed)
-	again, _ := crashCopyOf(t, cp, nil)
+	again, _ := CrashCopy(t, cp, nil)
 	if got := topicsState(t, again); got != want {
 		t.Fatalf("after a second crash:\n%s\nwant:\n%s", got, want)
 	}
@@ -335,7 +319,7 @@ func TestKfakeLoadsTopicsJSONOfOlderVersions(t *testing.T) {
 	}
 	topicChanges(t, c, 1)
 	want = topicsState(t, c)
-	crashed, _ := crashCopyOf(t, dir, nil)
+	crashed, _ := CrashCopy(t, dir, nil)
 	if got := topicsState(t, crashed); got != want {
 		t.Fatalf("after a crash that followed the upgrade:\n%s\nwant:\n%s", got, want)
 	}
@@ -361,7 +345,7 @@ func TestKfakeStoresTopicChangesWhenTheLogCannotBeWritten(t *testing.T) {
 	failing.Store("topics.log")
 	c.CreateTopic("json", 2, nil)
 	want := topicsState(t, c)
-	crashed, _ := crashCopyOf(t, dir, nil)
+	crashed, _ := CrashCopy(t, dir, nil)
 	if got := topicsState(t, crashed); got != want {
 		t.Fatalf("after a crash, the log failing:\n%s\nwant:\n%s", got, want)
 	}
@@ -372,7 +356,7 @@ func TestKfakeStoresTopicChangesWhenTheLogCannotBeWritten(t *testing.T) {
 	failing.Store("none")
 	c.CreateTopic("next", 1, nil)
 	want = topicsState(t, c)
-	crashed, _ = crashCopyOf(t, dir, nil)
+	crashed, _ = CrashCopy(t, dir, nil)
 	if got := topicsState(t, crashed); got != want {
 		t.Fatalf("after a crash, every write failing for a while:\n%s\nwant:\n%s", got, want)
 	}
@@ -400,7 +384,7 @@ func TestKfakeStoresAutoCreatedTopics(t *testing.T) {
 	if !strings.Contains(want, "auto id=") {
 		t.Fatalf("no auto-created topic:\n%s", want)
 	}
-	crashed, _ := crashCopyOf(t, dir, nil)
+	crashed, _ := CrashCopy(t, dir, nil)
 	if got := topicsState(t, crashed); got != want {
 		t.Fatalf("after a crash:\n%s\nwant:\n%s", got, want)
 	}
