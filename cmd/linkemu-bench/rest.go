@@ -90,6 +90,18 @@ func (s *restStats) quantile(f float64) time.Duration {
 	return s.lats[int(f*float64(len(s.lats)-1))]
 }
 
+// p99Target is the paced mix's latency target for reads (read true) or
+// writes.
+func p99Target(read bool) time.Duration {
+	if read {
+		return 5 * time.Millisecond
+	}
+	return 50 * time.Millisecond
+}
+
+// ms is d in milliseconds, for the tables.
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
 // restResult is one phase of the REST section.
 type restResult struct {
 	name   string
@@ -311,7 +323,6 @@ func printREST(load restLoad, targets bool, plain, black restResult) {
 	fmt.Printf("\nREST: %v, mixed workload (ms)\n", load)
 	fmt.Printf("%-24s %8s %8s %8s %6s | %8s %8s %8s %6s | %6s\n", "route", "n", "p50", "p99", "errs", "n", "p50", "p99", "errs", "p99 ×")
 	fmt.Printf("%-24s %-35s | %-35s |\n", "", "plain", "with a blackholed link")
-	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 	var fails []string
 	for _, op := range restOps {
 		p, b := plain.routes[op.route], black.routes[op.route]
@@ -322,10 +333,7 @@ func printREST(load restLoad, targets bool, plain, black restResult) {
 		fmt.Printf("%-24s %8d %8.2f %8.2f %6d | %8d %8.2f %8.2f %6d | %6.2f\n", op.route,
 			len(p.lats), ms(p.quantile(0.5)), ms(p.quantile(0.99)), p.errs,
 			len(b.lats), ms(b.quantile(0.5)), ms(b.quantile(0.99)), b.errs, ratio)
-		limit := 50 * time.Millisecond
-		if op.read {
-			limit = 5 * time.Millisecond
-		}
+		limit := p99Target(op.read)
 		for _, r := range []struct {
 			name string
 			s    *restStats
@@ -425,14 +433,13 @@ func printCurve(points []restPoint) {
 	fmt.Printf("\nREST latency against load: %d clients, paced, %v per phase; worst p99 over the read routes and over the write routes (ms)\n", points[0].load.clients, points[0].load.d)
 	fmt.Printf("%10s %8s | %9s %9s %6s | %9s %9s %6s | %s\n", "req/s/cli", "offered", "reads", "writes", "errs", "reads", "writes", "errs", "targets")
 	fmt.Printf("%19s | %-26s | %-26s |\n", "", "plain", "with a blackholed link")
-	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 	for _, p := range points {
 		met := "met"
 		var cells []any
 		for _, r := range []restResult{p.plain, p.black} {
 			rp, re := r.worst(true)
 			wp, we := r.worst(false)
-			if rp > 5*time.Millisecond || wp > 50*time.Millisecond || re+we > 0 {
+			if rp > p99Target(true) || wp > p99Target(false) || re+we > 0 {
 				met = "not met"
 			}
 			cells = append(cells, ms(rp), ms(wp), re+we)
